@@ -73,7 +73,7 @@ contract EmailRegistrationMaster is AccessControl, ReentrancyGuard {
         address indexed senderServer,
         bytes32 localId,
         uint40 deadline,
-        uint64 feeCap,
+        uint48 feeCap,
         uint256 escrow,
         bytes32 contentCommitment,
         bytes32[] recipientCommitments,
@@ -112,7 +112,7 @@ contract EmailRegistrationMaster is AccessControl, ReentrancyGuard {
     error TooManyRecipients(uint256 count);
     /// @dev The recipient commitments and servers differ in length.
     error LengthMismatch(uint256 commitments, uint256 servers);
-    /// @dev The escrow does not fit the registration's 96-bit balance.
+    /// @dev The escrow does not fit the registration's 80-bit balances.
     error EscrowTooLarge(uint256 escrow);
     /// @dev The owner already used this local ID.
     error LocalIdAlreadyUsed(bytes32 localId);
@@ -212,7 +212,7 @@ contract EmailRegistrationMaster is AccessControl, ReentrancyGuard {
     /// @param localId the sender's unique ID for this mail (timestamp and sequence number)
     /// @param senderServer the approved server the mail is submitted to
     /// @param deadline unix time after which recipients not downloaded may expire
-    /// @param feeCap highest gas price, in wei, at which servers are reimbursed
+    /// @param feeCap highest gas price, in wei, at which servers are reimbursed (48 bits)
     /// @param contentCommitment keccak256(salt ‖ contentHash)
     /// @param recipientCommitments per recipient keccak256(salt ‖ lower-case address)
     /// @param recipientServers per recipient the approved server of its domain, or zero when
@@ -222,7 +222,7 @@ contract EmailRegistrationMaster is AccessControl, ReentrancyGuard {
         bytes32 localId,
         address senderServer,
         uint40 deadline,
-        uint64 feeCap,
+        uint48 feeCap,
         bytes32 contentCommitment,
         bytes32[] calldata recipientCommitments,
         address[] calldata recipientServers
@@ -233,7 +233,7 @@ contract EmailRegistrationMaster is AccessControl, ReentrancyGuard {
         if (_predict(salt).code.length != 0) revert LocalIdAlreadyUsed(localId);
         registration = factory.create(salt);
         EmailRegistration(registration).initialize(
-            senderServer, deadline, feeCap, uint96(msg.value), recipientServers
+            senderServer, deadline, feeCap, msg.value, recipientServers
         );
         emit RegistrationCreated(
             registration, msg.sender, senderServer, localId, deadline, feeCap, msg.value,
@@ -243,8 +243,8 @@ contract EmailRegistrationMaster is AccessControl, ReentrancyGuard {
 
     /// @notice Adds `msg.value` to a registration's escrow. Anyone may pay.
     function topUp(bytes32 salt) external payable {
-        if (msg.value > type(uint96).max) revert EscrowTooLarge(msg.value);
-        _genuine(salt).topUp(uint96(msg.value));
+        if (msg.value > type(uint80).max) revert EscrowTooLarge(msg.value);
+        _genuine(salt).topUp(msg.value);
     }
 
     /// @notice Records EXPIRED for a recipient not downloaded by the deadline. Anyone may call
@@ -346,7 +346,7 @@ contract EmailRegistrationMaster is AccessControl, ReentrancyGuard {
         if (recipients != recipientServers.length) {
             revert LengthMismatch(recipients, recipientServers.length);
         }
-        if (msg.value > type(uint96).max) revert EscrowTooLarge(msg.value);
+        if (msg.value > type(uint80).max) revert EscrowTooLarge(msg.value);
         for (uint256 i = 0; i < recipients; ++i) {
             address server = recipientServers[i];
             if (server != address(0)) _requireApproved(server);
