@@ -51,7 +51,7 @@ final class RelaxedCanonicalization {
         }
         out.write(CRLF);
 
-        try (OutputStream body = new RelaxedBodyCanonicalizer(new CrlfLineEndings(out))) {
+        try (OutputStream body = new CrlfLineEndings(new RelaxedBodyCanonicalizer(out))) {
             in.transferTo(body);
         }
     }
