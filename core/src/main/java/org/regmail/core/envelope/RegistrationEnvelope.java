@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.bouncycastle.util.encoders.Hex;
@@ -380,8 +381,9 @@ public record RegistrationEnvelope(
     }
 
     private static List<Integer> sortedIndexes(List<Integer> indexes) {
-        require(!indexes.contains(null), "a recipient index is null");
+        // Not indexes.contains(null): immutable lists throw on that question.
         List<Integer> sorted = new ArrayList<>(indexes);
+        require(sorted.stream().allMatch(Objects::nonNull), "a recipient index is null");
         sorted.sort(null);
         return List.copyOf(sorted);
     }
