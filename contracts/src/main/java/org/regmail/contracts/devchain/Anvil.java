@@ -84,6 +84,14 @@ public final class Anvil implements AutoCloseable {
         throw last;
     }
 
+    /**
+     * Starts anvil on a given loopback port, e.g. to bring a stopped node back where its
+     * clients expect it (with {@code --state FILE} it also keeps the chain across restarts).
+     */
+    public static Anvil startOnPort(int port, List<String> extraArguments) {
+        return launch(locateBinary(), port, extraArguments);
+    }
+
     private static Anvil launch(Path binary, int port, List<String> extraArguments) {
         List<String> command = new ArrayList<>(List.of(binary.toString(),
             "--host", "127.0.0.1", "--port", Integer.toString(port),

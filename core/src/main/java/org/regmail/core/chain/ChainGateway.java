@@ -1,0 +1,323 @@
+package org.regmail.core.chain;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import okhttp3.OkHttpClient;
+import org.regmail.contracts.ContractErrors;
+import org.regmail.contracts.generated.EmailRegistration;
+import org.regmail.contracts.generated.EmailRegistrationMaster;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.RemoteFunctionCall;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.exceptions.TransactionException;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+
+/**
+ * One account's connection to the chain, shared by everything a server or the client sends.
+ *
+ * <p>It signs locally (keys never leave the process), hands out nonces locally so that
+ * transactions can follow each other without waiting, prices them the EIP-1559 way within the
+ * configured cap, estimates gas first so that a transaction the contracts would refuse is
+ * never sent, polls for receipts at a short interval (web3j's default sleeps 15 s), and turns
+ * reverts into the name of the broken rule.
+ */
+public final class ChainGateway implements AutoCloseable {
+    private static final Duration RECEIPT_TIMEOUT = Duration.ofMinutes(5);
+
+    private final ChainSettings settings;
+    private final Credentials credentials;
+    private final Web3j web3j;
+    private final NonceTracker nonces;
+    private final GatewayTransactionManager transactions;
+    private final Eip1559Fees fees;
+
+    private ChainGateway(ChainSettings settings, Credentials credentials, Web3j web3j) {
+        this.settings = settings;
+        this.credentials = credentials;
+        this.web3j = web3j;
+        this.nonces = new NonceTracker(web3j, credentials.getAddress());
+        long pollMillis = Math.max(10, settings.receiptPollInterval().toMillis());
+        int attempts = (int) Math.max(1, RECEIPT_TIMEOUT.toMillis() / pollMillis);
+        this.transactions = new GatewayTransactionManager(web3j, credentials, settings.chainId(),
+            new PollingTransactionReceiptProcessor(web3j, pollMillis, attempts), nonces);
+        this.fees = new Eip1559Fees(web3j, settings);
+    }
+
+    /**
+     * Connects to the node and checks it is on the configured chain.
+     *
+     * @throws ChainException when the node is unreachable or on another chain
+     */
+    public static ChainGateway connect(ChainSettings settings, Credentials credentials)
+        throws ChainException {
+        OkHttpClient http = new OkHttpClient.Builder()
+            .connectTimeout(5, TimeUnit.SECONDS)
+            .readTimeout(30, TimeUnit.SECONDS)
+            .build();
+        Web3j web3j = Web3j.build(new HttpService(settings.rpcUrl(), http));
+        ChainGateway gateway = new ChainGateway(settings, credentials, web3j);
+        long chainId;
+        try {
+            chainId = web3j.ethChainId().send().getChainId().longValueExact();
+        } catch (IOException | RuntimeException e) {
+            web3j.shutdown();
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl()
+                + " (" + e.getMessage() + ")", e, true);
+        }
+        if (chainId != settings.chainId()) {
+            web3j.shutdown();
+            throw new ChainException("the node at " + settings.rpcUrl() + " is on chain "
+                + chainId + ", not the configured chain " + settings.chainId());
+        }
+        return gateway;
+    }
+
+    public ChainSettings settings() {
+        return settings;
+    }
+
+    public Web3j web3j() {
+        return web3j;
+    }
+
+    /** This gateway's account address. */
+    public String address() {
+        return credentials.getAddress();
+    }
+
+    public long chainId() {
+        return settings.chainId();
+    }
+
+    /** The Master, for transactions signed by this gateway's account. */
+    public EmailRegistrationMaster master() {
+        return masterAt(settings.masterAddress());
+    }
+
+    /** A Master at another address, for transactions signed by this gateway's account. */
+    public EmailRegistrationMaster masterAt(String address) {
+        if (address == null) {
+            throw new IllegalStateException("no Master address is configured");
+        }
+        return EmailRegistrationMaster.load(address, web3j, transactions, fees);
+    }
+
+    /** A registration, read-only. */
+    public EmailRegistration registration(String address) {
+        return EmailRegistration.load(address, web3j,
+            new ReadonlyTransactionManager(web3j, credentials.getAddress()), fees);
+    }
+
+    /** Deploys a new Master (with its factory and implementation); this account administers it. */
+    public EmailRegistrationMaster deployMaster(BigInteger recordOverheadGas,
+                                               BigInteger transactionOverheadGas)
+        throws ChainException {
+        try {
+            return EmailRegistrationMaster.deploy(web3j, transactions, fees,
+                credentials.getAddress(), recordOverheadGas, transactionOverheadGas).send();
+        } catch (Exception e) {
+            throw translate("deploying the contracts", e);
+        }
+    }
+
+    /**
+     * Sends a contract transaction and waits for its receipt.
+     *
+     * @param what what the transaction does, for error messages ("creating the registration")
+     * @throws ChainException naming the broken rule when the contracts refuse it (nothing is
+     *     sent when the refusal shows at estimation), or saying the node is unreachable
+     */
+    public TransactionReceipt execute(String what, RemoteFunctionCall<TransactionReceipt> call)
+        throws ChainException {
+        try {
+            return call.send();
+        } catch (Exception e) {
+            throw translate(what, e);
+        }
+    }
+
+    /** Reads a view function. */
+    public <T> T read(String what, RemoteFunctionCall<T> call) throws ChainException {
+        try {
+            return call.send();
+        } catch (Exception e) {
+            throw translate(what, e);
+        }
+    }
+
+    /** A signed transaction, ready to broadcast, that can be broadcast again unchanged. */
+    public record SignedTransaction(BigInteger nonce, String hash, String raw) {
+    }
+
+    /**
+     * Signs a call to {@code to} with the next local nonce and current fees, without sending it.
+     * The outbox stores it before broadcasting, so that after a crash it can broadcast the very
+     * same transaction again instead of paying for a second one.
+     *
+     * @throws ChainException when the estimate shows the contracts would refuse it
+     */
+    public SignedTransaction sign(String to, String data) throws ChainException {
+        try {
+            BigInteger gasLimit = fees.getGasLimit(Transaction.createEthCallTransaction(
+                credentials.getAddress(), to, data));
+            BigInteger nonce = nonces.allocate();
+            org.web3j.crypto.RawTransaction raw = org.web3j.crypto.RawTransaction
+                .createTransaction(settings.chainId(), nonce, gasLimit, to, BigInteger.ZERO, data,
+                    fees.getMaxPriorityFeePerGas(), fees.getMaxFeePerGas());
+            String signed = transactions.sign(raw);
+            return new SignedTransaction(nonce, org.web3j.crypto.Hash.sha3(signed), signed);
+        } catch (Exception e) {
+            throw translate("signing a transaction", e);
+        }
+    }
+
+    /**
+     * Broadcasts a signed transaction. Broadcasting one the node already knows (or has mined)
+     * is not an error.
+     */
+    public void broadcast(SignedTransaction transaction) throws ChainException {
+        try {
+            EthSendTransaction sent = web3j.ethSendRawTransaction(transaction.raw()).send();
+            if (sent.hasError()) {
+                String message = sent.getError().getMessage();
+                String lower = message == null ? "" : message.toLowerCase();
+                if (lower.contains("already known") || lower.contains("nonce too low")
+                    || lower.contains("already imported")) {
+                    return; // the node has it, or has mined it: the receipt will tell
+                }
+                nonces.resync();
+                throw new ChainException("the node refused transaction " + transaction.hash()
+                    + ": " + message);
+            }
+        } catch (IOException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
+                e, true);
+        }
+    }
+
+    /** Makes the next nonce the node's pending count again (after a crash or a lost send). */
+    public void resyncNonce() throws ChainException {
+        try {
+            nonces.resync();
+        } catch (IOException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
+                e, true);
+        }
+    }
+
+    /** The receipt of a mined transaction, or empty while it is pending or unknown. */
+    public Optional<TransactionReceipt> receipt(String transactionHash) throws ChainException {
+        try {
+            return web3j.ethGetTransactionReceipt(transactionHash).send().getTransactionReceipt();
+        } catch (IOException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
+                e, true);
+        }
+    }
+
+    /** The latest block number. */
+    public long blockNumber() throws ChainException {
+        try {
+            return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+        } catch (IOException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
+                e, true);
+        }
+    }
+
+    /** Whether a receipt's block has the configured number of confirmations. */
+    public boolean isConfirmed(TransactionReceipt receipt) throws ChainException {
+        long latest = blockNumber();
+        return latest - receipt.getBlockNumber().longValueExact() + 1 >= settings.confirmations();
+    }
+
+    /** The balance of an address in wei. */
+    public BigInteger balanceOf(String address) throws ChainException {
+        try {
+            return web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST).send().getBalance();
+        } catch (IOException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
+                e, true);
+        }
+    }
+
+    private ChainException translate(String what, Exception e) {
+        if (e instanceof Eip1559Fees.WouldRevert refused) {
+            return refused.revert
+                .map(revert -> new ChainException("the contracts refuse " + what, revert))
+                .orElseGet(() -> new ChainException("the contracts refuse " + what + ": "
+                    + refused.getMessage()));
+        }
+        if (e instanceof TransactionException failed && failed.getTransactionReceipt().isPresent()) {
+            TransactionReceipt receipt = failed.getTransactionReceipt().get();
+            return replayRevert(receipt)
+                .map(revert -> new ChainException("transaction " + receipt.getTransactionHash()
+                    + " (" + what + ") reverted", revert))
+                .orElseGet(() -> new ChainException("transaction " + receipt.getTransactionHash()
+                    + " (" + what + ") reverted"));
+        }
+        if (isConnectionProblem(e)) {
+            return new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl()
+                + " while " + what, e, true);
+        }
+        return new ChainException(what + " failed: " + e.getMessage(), e, false);
+    }
+
+    private static boolean isConnectionProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof SocketTimeoutException
+                || t instanceof UncheckedIOException
+                || (t instanceof IOException && !(t instanceof java.io.FileNotFoundException))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Why a mined transaction failed: the decoded custom error, or the gas it ran out of. */
+    public String explainFailure(TransactionReceipt receipt) {
+        return replayRevert(receipt).map(ContractErrors.Revert::toString)
+            .orElse("no custom error (gas used " + receipt.getGasUsed() + ")");
+    }
+
+    private Optional<ContractErrors.Revert> replayRevert(TransactionReceipt receipt) {
+        try {
+            org.web3j.protocol.core.methods.response.Transaction tx = web3j
+                .ethGetTransactionByHash(receipt.getTransactionHash()).send().getTransaction()
+                .orElse(null);
+            if (tx == null) {
+                return Optional.empty();
+            }
+            Transaction call = new Transaction(tx.getFrom(), null, null, tx.getGas(), tx.getTo(),
+                tx.getValue(), tx.getInput());
+            EthCall result = web3j.ethCall(call, DefaultBlockParameter.valueOf(
+                receipt.getBlockNumber().subtract(BigInteger.ONE))).send();
+            String data = result.hasError() && result.getError().getData() != null
+                ? result.getError().getData().replace("\"", "")
+                : result.getValue();
+            return ContractErrors.decode(data);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+    }
+}

@@ -1,0 +1,305 @@
+package org.regmail.core.outbox;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.regmail.contracts.ContractErrors;
+import org.regmail.contracts.Status;
+import org.regmail.contracts.generated.EmailRegistration;
+import org.regmail.contracts.generated.EmailRegistrationMaster;
+import org.regmail.core.chain.ChainException;
+import org.regmail.core.chain.ChainGateway;
+import org.regmail.core.store.LedgerEntry;
+import org.regmail.core.store.OutboxEntry;
+import org.regmail.core.store.RecordRequest;
+import org.regmail.core.store.SentTransaction;
+import org.regmail.core.store.ServerStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.DynamicArray;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
+
+/**
+ * Puts a server's queued records on chain: every interval it takes up to a batch of pending
+ * records from the {@link ServerStore}, signs one {@code recordBatch} transaction, stores it,
+ * broadcasts it, and settles its records once the receipt has the configured confirmations.
+ *
+ * <p>Delivery is at least once and harmless when repeated. The signed transaction is stored
+ * before it is broadcast, so after a crash it is broadcast again unchanged (same nonce, same
+ * hash) rather than paid twice; a record that reaches the chain twice is refused there as
+ * {@code StatusAlreadyRecorded}, which counts as done and is not paid. While the node is
+ * unreachable the publisher backs off (up to {@link #MAX_BACKOFF}) and loses nothing.
+ */
+public final class OutboxPublisher implements AutoCloseable {
+    /** Longest pause between attempts while the node is unreachable. */
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How long a broadcast transaction may stay unseen before it is broadcast again. */
+    private static final Duration REBROADCAST_AFTER = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxPublisher.class);
+    private static final String ALREADY_RECORDED = "StatusAlreadyRecorded";
+
+    private final ServerStore store;
+    private final ChainGateway gateway;
+    private final int batchSize;
+    private final Duration interval;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, Instant> lastBroadcast = new HashMap<>();
+    private int consecutiveFailures;
+    private Instant pausedUntil = Instant.EPOCH;
+    private boolean recovered;
+
+    public OutboxPublisher(ServerStore store, ChainGateway gateway, int batchSize, Duration interval) {
+        if (batchSize < 1 || batchSize > 200) {
+            throw new IllegalArgumentException("batch size must be 1..200, was " + batchSize);
+        }
+        this.store = store;
+        this.gateway = gateway;
+        this.batchSize = batchSize;
+        this.interval = interval;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "regmail-outbox");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts publishing in the background, every interval. */
+    public void start() {
+        scheduler.scheduleWithFixedDelay(this::runSafely, 0, interval.toMillis(),
+            TimeUnit.MILLISECONDS);
+    }
+
+    private void runSafely() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            // The store or an unexpected answer failed; the next cycle tries again.
+            LOG.warn("outbox cycle failed, retrying in {} ms: {}", interval.toMillis(), e.toString());
+        }
+    }
+
+    /**
+     * One publishing cycle: settle what was sent, then send the next batch. Public so tests can
+     * drive the publisher step by step.
+     */
+    public synchronized void runOnce() {
+        if (Instant.now().isBefore(pausedUntil)) {
+            return;
+        }
+        try {
+            if (!recovered) {
+                recover();
+            }
+            settleSent();
+            if (store.unsettledTransactions().isEmpty()) {
+                sendNextBatch();
+            }
+            if (consecutiveFailures > 0) {
+                LOG.info("Ethereum node at {} reachable again; outbox resumes", gateway.settings().rpcUrl());
+            }
+            consecutiveFailures = 0;
+        } catch (ChainException e) {
+            if (!e.isUnreachable()) {
+                LOG.warn("outbox cycle refused by the chain: {}", e.getMessage());
+                return;
+            }
+            consecutiveFailures++;
+            long backoff = Math.min(MAX_BACKOFF.toMillis(),
+                interval.toMillis() << Math.min(consecutiveFailures, 10));
+            pausedUntil = Instant.now().plusMillis(backoff);
+            if (consecutiveFailures == 1) {
+                LOG.warn("Ethereum node unreachable ({}); records stay queued, retrying with "
+                    + "backoff up to {} s", e.getMessage(), MAX_BACKOFF.toSeconds());
+            }
+        }
+    }
+
+    /** After a restart: broadcast every stored, unsettled transaction again, then resync nonces. */
+    private void recover() throws ChainException {
+        for (SentTransaction sent : store.unsettledTransactions()) {
+            if (gateway.receipt(sent.hash()).isEmpty()) {
+                gateway.broadcast(new ChainGateway.SignedTransaction(sent.nonce(), sent.hash(),
+                    sent.raw()));
+                lastBroadcast.put(sent.hash(), Instant.now());
+            }
+        }
+        gateway.resyncNonce();
+        recovered = true;
+    }
+
+    private void settleSent() throws ChainException {
+        for (SentTransaction sent : store.unsettledTransactions()) {
+            Optional<TransactionReceipt> receipt = gateway.receipt(sent.hash());
+            if (receipt.isEmpty()) {
+                handleMissingReceipt(sent);
+            } else if (gateway.isConfirmed(receipt.get())) {
+                settle(sent, receipt.get());
+            }
+        }
+    }
+
+    private void handleMissingReceipt(SentTransaction sent) throws ChainException {
+        BigInteger mined;
+        try {
+            mined = gateway.web3j().ethGetTransactionCount(gateway.address(),
+                DefaultBlockParameterName.LATEST).send().getTransactionCount();
+        } catch (java.io.IOException e) {
+            throw new ChainException("cannot reach the Ethereum node", e, true);
+        }
+        if (mined.compareTo(sent.nonce()) > 0 && gateway.receipt(sent.hash()).isEmpty()) {
+            // The nonce was used (asked after the nonce, so a receipt that arrived meanwhile
+            // is seen) by another transaction: this one was dropped or replaced. Its records go
+            // back in the queue; on chain they are idempotent.
+            store.requeue(sent.hash(), Instant.now(), "transaction " + sent.hash() + " was dropped");
+            lastBroadcast.remove(sent.hash());
+            LOG.warn("outbox transaction {} was dropped by the node; its records are queued again",
+                sent.hash());
+            return;
+        }
+        Instant last = lastBroadcast.getOrDefault(sent.hash(), sent.sentAt());
+        if (Instant.now().isAfter(last.plus(REBROADCAST_AFTER))) {
+            gateway.broadcast(new ChainGateway.SignedTransaction(sent.nonce(), sent.hash(), sent.raw()));
+            lastBroadcast.put(sent.hash(), Instant.now());
+        }
+    }
+
+    private void sendNextBatch() throws ChainException {
+        List<OutboxEntry> due = store.duePending(batchSize, Instant.now());
+        if (due.isEmpty()) {
+            return;
+        }
+        List<EmailRegistrationMaster.Record> records = new ArrayList<>();
+        for (OutboxEntry entry : due) {
+            RecordRequest r = entry.request();
+            records.add(new EmailRegistrationMaster.Record(r.salt(),
+                BigInteger.valueOf(r.recipientIndex()), r.status().value()));
+        }
+        String data = FunctionEncoder.encode(new Function(EmailRegistrationMaster.FUNC_RECORDBATCH,
+            List.of(new DynamicArray<>(EmailRegistrationMaster.Record.class, records)), List.of()));
+        List<Long> ids = due.stream().map(OutboxEntry::id).toList();
+        ChainGateway.SignedTransaction signed;
+        try {
+            signed = gateway.sign(gateway.settings().masterAddress(), data);
+        } catch (ChainException e) {
+            if (e.isUnreachable()) {
+                throw e;
+            }
+            // The whole batch is refused for now (e.g. this server's approval was revoked):
+            // keep the records, try again later, say why.
+            store.delay(ids, Instant.now().plus(MAX_BACKOFF), e.getMessage());
+            LOG.warn("outbox batch of {} records refused by the contracts, retrying in {} s: {}",
+                ids.size(), MAX_BACKOFF.toSeconds(), e.getMessage());
+            return;
+        }
+        store.markSent(ids, new SentTransaction(signed.hash(), signed.nonce(), signed.raw(), Instant.now()));
+        lastBroadcast.put(signed.hash(), Instant.now());
+        gateway.broadcast(signed);
+        LOG.debug("outbox sent {} records in tx {}", ids.size(), signed.hash());
+    }
+
+    private void settle(SentTransaction sent, TransactionReceipt receipt) {
+        List<OutboxEntry> entries = store.entriesOf(sent.hash());
+        if (!receipt.isStatusOK()) {
+            store.requeue(sent.hash(), Instant.now().plus(MAX_BACKOFF),
+                "transaction " + sent.hash() + " reverted");
+            LOG.warn("outbox transaction {} reverted as a whole ({}); its {} records are queued "
+                + "again", sent.hash(), gateway.explainFailure(receipt), entries.size());
+            return;
+        }
+        Map<String, BigInteger> recorded = new HashMap<>();
+        for (EmailRegistration.StatusRecordedEventResponse event
+            : EmailRegistration.getStatusRecordedEvents(receipt)) {
+            if (event.server.equalsIgnoreCase(gateway.address())) {
+                recorded.put(key(event.log.getAddress(), event.recipientIndex, event.status),
+                    event.reimbursed);
+            }
+        }
+        Map<String, String> rejected = new HashMap<>();
+        for (EmailRegistrationMaster.RecordRejectedEventResponse event
+            : EmailRegistrationMaster.getRecordRejectedEvents(receipt)) {
+            String reason = ContractErrors.nameOf(Numeric.toHexString(event.reason))
+                .orElse(Numeric.toHexString(event.reason));
+            rejected.put(key(event.registration, event.recipientIndex, event.status), reason);
+        }
+        for (EmailRegistration.EscrowExhaustedEventResponse event
+            : EmailRegistration.getEscrowExhaustedEvents(receipt)) {
+            store.markEscrowExhausted(event.log.getAddress(), event.recipientIndex.intValueExact());
+            LOG.warn("registered mail {} escrow share of recipient {} is used up: its later records "
+                + "will not be reimbursed, and this server stops recording for it",
+                event.log.getAddress(), event.recipientIndex);
+        }
+
+        BigInteger reimbursed = BigInteger.ZERO;
+        Map<String, BigInteger> byOwner = new HashMap<>();
+        int landed = 0;
+        for (OutboxEntry entry : entries) {
+            RecordRequest r = entry.request();
+            String key = key(r.registration(), BigInteger.valueOf(r.recipientIndex()), r.status().value());
+            BigInteger paid = recorded.get(key);
+            String reason = rejected.get(key);
+            if (paid != null) {
+                store.markConfirmed(entry.id(), "reimbursed " + paid + " wei");
+                reimbursed = reimbursed.add(paid);
+                if (r.owner() != null) {
+                    byOwner.merge(r.owner(), paid, BigInteger::add);
+                }
+                landed++;
+                LOG.info("registered mail {} recorded {} for recipient {} in tx {} (block {}), "
+                    + "reimbursed {} wei", r.registration(), r.status(), r.recipientIndex(),
+                    sent.hash(), receipt.getBlockNumber(), paid);
+            } else if (ALREADY_RECORDED.equals(reason)) {
+                store.markConfirmed(entry.id(), "already on chain");
+                LOG.info("registered mail {} already had {} for recipient {} on chain",
+                    r.registration(), r.status(), r.recipientIndex());
+            } else if (reason != null) {
+                store.markRejected(entry.id(), reason);
+                LOG.warn("registered mail {}: the contracts refused {} for recipient {} ({}); "
+                    + "the record is dropped", r.registration(), r.status(), r.recipientIndex(), reason);
+            } else {
+                store.markRejected(entry.id(), "no trace of the record in tx " + sent.hash());
+                LOG.warn("registered mail {}: tx {} shows neither {} for recipient {} nor a refusal",
+                    r.registration(), sent.hash(), r.status(), r.recipientIndex());
+            }
+        }
+        BigInteger price = Numeric.decodeQuantity(receipt.getEffectiveGasPrice());
+        LedgerEntry ledger = new LedgerEntry(sent.hash(), receipt.getBlockNumber().longValueExact(),
+            receipt.getGasUsed().longValueExact(), price, landed, reimbursed, Instant.now());
+        store.addToLedger(ledger, byOwner);
+        store.forgetTransaction(sent.hash());
+        lastBroadcast.remove(sent.hash());
+        LOG.info("outbox tx {} settled: {} records landed, gas {} at {} wei costs {} wei, "
+            + "reimbursed {} wei", sent.hash(), landed, receipt.getGasUsed(), price, ledger.cost(),
+            reimbursed);
+    }
+
+    private static String key(String registration, BigInteger recipientIndex, BigInteger status) {
+        return registration.toLowerCase() + "/" + recipientIndex + "/" + Status.of(status).name();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            scheduler.shutdownNow();
+        }
+    }
+}

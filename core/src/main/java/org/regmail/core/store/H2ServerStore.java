@@ -1,0 +1,515 @@
+package org.regmail.core.store;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.regmail.contracts.Status;
+
+/**
+ * The embedded {@link ServerStore}: an H2 database in one file.
+ *
+ * <p>{@code WRITE_DELAY=0} makes every commit reach the file before the call returns, so a
+ * record queued just before a {@code kill -9} is still there at restart.
+ */
+public final class H2ServerStore implements ServerStore {
+    private static final String SCHEMA = """
+        CREATE TABLE IF NOT EXISTS outbox (
+          id BIGINT AUTO_INCREMENT PRIMARY KEY,
+          record_key VARCHAR(120) NOT NULL UNIQUE,
+          registration VARCHAR(42) NOT NULL,
+          salt BINARY(32) NOT NULL,
+          recipient_index INT NOT NULL,
+          status INT NOT NULL,
+          owner VARCHAR(42),
+          state VARCHAR(12) NOT NULL,
+          tx_hash VARCHAR(66),
+          attempts INT DEFAULT 0 NOT NULL,
+          outcome VARCHAR(400),
+          due_at TIMESTAMP NOT NULL,
+          queued_at TIMESTAMP NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state, due_at);
+        CREATE INDEX IF NOT EXISTS outbox_tx ON outbox(tx_hash);
+        CREATE TABLE IF NOT EXISTS sent_tx (
+          tx_hash VARCHAR(66) PRIMARY KEY,
+          nonce DECIMAL(40) NOT NULL,
+          raw CLOB NOT NULL,
+          sent_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS exhausted (
+          registration VARCHAR(42) NOT NULL,
+          recipient_index INT NOT NULL,
+          PRIMARY KEY (registration, recipient_index)
+        );
+        CREATE TABLE IF NOT EXISTS disposition (
+          message_key VARCHAR(400) PRIMARY KEY,
+          mail_user VARCHAR(320) NOT NULL,
+          registration VARCHAR(42) NOT NULL,
+          salt BINARY(32) NOT NULL,
+          recipient_index INT NOT NULL,
+          owner VARCHAR(42),
+          deadline BIGINT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS disposition_deadline ON disposition(deadline);
+        CREATE TABLE IF NOT EXISTS ledger (
+          tx_hash VARCHAR(66) PRIMARY KEY,
+          block BIGINT NOT NULL,
+          gas_used BIGINT NOT NULL,
+          gas_price DECIMAL(40) NOT NULL,
+          records INT NOT NULL,
+          reimbursed DECIMAL(40) NOT NULL,
+          settled_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS ledger_owner (
+          tx_hash VARCHAR(66) NOT NULL,
+          owner VARCHAR(42) NOT NULL,
+          reimbursed DECIMAL(40) NOT NULL,
+          PRIMARY KEY (tx_hash, owner)
+        );
+        """;
+
+    private final JdbcConnectionPool pool;
+
+    private H2ServerStore(JdbcConnectionPool pool) {
+        this.pool = pool;
+    }
+
+    /** Opens (creating if needed) the store in the file {@code <path>.mv.db}. */
+    public static H2ServerStore open(Path path) {
+        String url = "jdbc:h2:file:" + path.toAbsolutePath() + ";WRITE_DELAY=0";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "regmail", "");
+        H2ServerStore store = new H2ServerStore(pool);
+        store.inTransaction(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                for (String ddl : SCHEMA.split(";")) {
+                    if (!ddl.isBlank()) {
+                        statement.execute(ddl);
+                    }
+                }
+            }
+            return null;
+        });
+        return store;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("the registered-mail store failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean enqueue(RecordRequest request) {
+        try {
+            return inTransaction(connection -> {
+                if (exists(connection, request.key())) {
+                    return false;
+                }
+                try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO outbox (record_key, registration, salt, recipient_index, status,
+                      owner, state, due_at, queued_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)""")) {
+                    Timestamp now = Timestamp.from(Instant.now());
+                    insert.setString(1, request.key());
+                    insert.setString(2, request.registration());
+                    insert.setBytes(3, request.salt());
+                    insert.setInt(4, request.recipientIndex());
+                    insert.setInt(5, request.status().ordinal());
+                    insert.setString(6, request.owner());
+                    insert.setTimestamp(7, now);
+                    insert.setTimestamp(8, now);
+                    insert.executeUpdate();
+                    return true;
+                }
+            });
+        } catch (StoreException e) {
+            if (e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return false; // queued concurrently by another thread
+            }
+            throw e;
+        }
+    }
+
+    private static boolean exists(Connection connection, String key) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+            "SELECT 1 FROM outbox WHERE record_key = ?")) {
+            query.setString(1, key);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    @Override
+    public List<OutboxEntry> duePending(int limit, Instant now) {
+        return inTransaction(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                "SELECT * FROM outbox WHERE state = 'PENDING' AND due_at <= ? ORDER BY id LIMIT ?")) {
+                query.setTimestamp(1, Timestamp.from(now));
+                query.setInt(2, limit);
+                return entries(query);
+            }
+        });
+    }
+
+    @Override
+    public void markSent(List<Long> entryIds, SentTransaction transaction) {
+        inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO sent_tx (tx_hash, nonce, raw, sent_at) VALUES (?, ?, ?, ?)");
+                 PreparedStatement update = connection.prepareStatement(
+                     "UPDATE outbox SET state = 'SENT', tx_hash = ?, attempts = attempts + 1 "
+                         + "WHERE id = ?")) {
+                insert.setString(1, transaction.hash());
+                insert.setBigDecimal(2, new java.math.BigDecimal(transaction.nonce()));
+                insert.setString(3, transaction.raw());
+                insert.setTimestamp(4, Timestamp.from(transaction.sentAt()));
+                insert.executeUpdate();
+                for (long id : entryIds) {
+                    update.setString(1, transaction.hash());
+                    update.setLong(2, id);
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<SentTransaction> unsettledTransactions() {
+        return inTransaction(connection -> {
+            List<SentTransaction> result = new ArrayList<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT * FROM sent_tx ORDER BY nonce")) {
+                while (rows.next()) {
+                    result.add(new SentTransaction(rows.getString("tx_hash"),
+                        rows.getBigDecimal("nonce").toBigIntegerExact(), rows.getString("raw"),
+                        rows.getTimestamp("sent_at").toInstant()));
+                }
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public List<OutboxEntry> entriesOf(String transactionHash) {
+        return inTransaction(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                "SELECT * FROM outbox WHERE tx_hash = ? AND state = 'SENT' ORDER BY id")) {
+                query.setString(1, transactionHash);
+                return entries(query);
+            }
+        });
+    }
+
+    @Override
+    public void markConfirmed(long entryId, String outcome) {
+        settle(entryId, "CONFIRMED", outcome);
+    }
+
+    @Override
+    public void markRejected(long entryId, String reason) {
+        settle(entryId, "REJECTED", reason);
+    }
+
+    private void settle(long entryId, String state, String outcome) {
+        inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE outbox SET state = ?, outcome = ? WHERE id = ?")) {
+                update.setString(1, state);
+                update.setString(2, truncate(outcome));
+                update.setLong(3, entryId);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void requeue(String transactionHash, Instant notBefore, String why) {
+        inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE outbox SET state = 'PENDING', tx_hash = NULL, due_at = ?, outcome = ? "
+                    + "WHERE tx_hash = ? AND state = 'SENT'");
+                 PreparedStatement delete = connection.prepareStatement(
+                     "DELETE FROM sent_tx WHERE tx_hash = ?")) {
+                update.setTimestamp(1, Timestamp.from(notBefore));
+                update.setString(2, truncate(why));
+                update.setString(3, transactionHash);
+                update.executeUpdate();
+                delete.setString(1, transactionHash);
+                delete.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void delay(List<Long> entryIds, Instant notBefore, String why) {
+        inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE outbox SET due_at = ?, outcome = ? WHERE id = ? AND state = 'PENDING'")) {
+                for (long id : entryIds) {
+                    update.setTimestamp(1, Timestamp.from(notBefore));
+                    update.setString(2, truncate(why));
+                    update.setLong(3, id);
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void forgetTransaction(String transactionHash) {
+        inTransaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM sent_tx WHERE tx_hash = ?")) {
+                delete.setString(1, transactionHash);
+                delete.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<OutboxEntry.State, Long> countByState() {
+        return inTransaction(connection -> {
+            Map<OutboxEntry.State, Long> counts = new EnumMap<>(OutboxEntry.State.class);
+            for (OutboxEntry.State state : OutboxEntry.State.values()) {
+                counts.put(state, 0L);
+            }
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(
+                     "SELECT state, COUNT(*) FROM outbox GROUP BY state")) {
+                while (rows.next()) {
+                    counts.put(OutboxEntry.State.valueOf(rows.getString(1)), rows.getLong(2));
+                }
+            }
+            return counts;
+        });
+    }
+
+    @Override
+    public Optional<OutboxEntry> entry(String key) {
+        return inTransaction(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                "SELECT * FROM outbox WHERE record_key = ?")) {
+                query.setString(1, key);
+                return entries(query).stream().findFirst();
+            }
+        });
+    }
+
+    @Override
+    public void markEscrowExhausted(String registration, int recipientIndex) {
+        inTransaction(connection -> {
+            try (PreparedStatement merge = connection.prepareStatement(
+                "MERGE INTO exhausted (registration, recipient_index) VALUES (?, ?)")) {
+                merge.setString(1, registration.toLowerCase());
+                merge.setInt(2, recipientIndex);
+                merge.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean isEscrowExhausted(String registration, int recipientIndex) {
+        return inTransaction(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                "SELECT 1 FROM exhausted WHERE registration = ? AND recipient_index = ?")) {
+                query.setString(1, registration.toLowerCase());
+                query.setInt(2, recipientIndex);
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void remember(Disposition d) {
+        inTransaction(connection -> {
+            try (PreparedStatement merge = connection.prepareStatement("""
+                MERGE INTO disposition (message_key, mail_user, registration, salt,
+                  recipient_index, owner, deadline) KEY (message_key) VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                merge.setString(1, d.messageKey());
+                merge.setString(2, d.user());
+                merge.setString(3, d.registration().toLowerCase());
+                merge.setBytes(4, d.salt());
+                merge.setInt(5, d.recipientIndex());
+                merge.setString(6, d.owner());
+                merge.setLong(7, d.deadline());
+                merge.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Disposition> disposition(String messageKey) {
+        return inTransaction(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                "SELECT * FROM disposition WHERE message_key = ?")) {
+                query.setString(1, messageKey);
+                return dispositions(query).stream().findFirst();
+            }
+        });
+    }
+
+    @Override
+    public List<Disposition> dispositionsWithDeadlineBefore(long unixSeconds) {
+        return inTransaction(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                "SELECT * FROM disposition WHERE deadline < ? ORDER BY deadline")) {
+                query.setLong(1, unixSeconds);
+                return dispositions(query);
+            }
+        });
+    }
+
+    @Override
+    public void forget(String messageKey) {
+        inTransaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM disposition WHERE message_key = ?")) {
+                delete.setString(1, messageKey);
+                delete.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void addToLedger(LedgerEntry entry, Map<String, BigInteger> reimbursedByOwner) {
+        inTransaction(connection -> {
+            try (PreparedStatement merge = connection.prepareStatement("""
+                MERGE INTO ledger (tx_hash, block, gas_used, gas_price, records, reimbursed,
+                  settled_at) KEY (tx_hash) VALUES (?, ?, ?, ?, ?, ?, ?)""");
+                 PreparedStatement owners = connection.prepareStatement(
+                     "MERGE INTO ledger_owner (tx_hash, owner, reimbursed) KEY (tx_hash, owner) "
+                         + "VALUES (?, ?, ?)")) {
+                merge.setString(1, entry.transactionHash());
+                merge.setLong(2, entry.block());
+                merge.setLong(3, entry.gasUsed());
+                merge.setBigDecimal(4, new java.math.BigDecimal(entry.gasPrice()));
+                merge.setInt(5, entry.records());
+                merge.setBigDecimal(6, new java.math.BigDecimal(entry.reimbursed()));
+                merge.setTimestamp(7, Timestamp.from(entry.at()));
+                merge.executeUpdate();
+                for (Map.Entry<String, BigInteger> owner : reimbursedByOwner.entrySet()) {
+                    owners.setString(1, entry.transactionHash());
+                    owners.setString(2, owner.getKey());
+                    owners.setBigDecimal(3, new java.math.BigDecimal(owner.getValue()));
+                    owners.addBatch();
+                }
+                owners.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<LedgerEntry> ledger() {
+        return inTransaction(connection -> {
+            List<LedgerEntry> result = new ArrayList<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT * FROM ledger ORDER BY block")) {
+                while (rows.next()) {
+                    result.add(new LedgerEntry(rows.getString("tx_hash"), rows.getLong("block"),
+                        rows.getLong("gas_used"), rows.getBigDecimal("gas_price").toBigIntegerExact(),
+                        rows.getInt("records"), rows.getBigDecimal("reimbursed").toBigIntegerExact(),
+                        rows.getTimestamp("settled_at").toInstant()));
+                }
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public Map<String, BigInteger> reimbursedByOwner() {
+        return inTransaction(connection -> {
+            Map<String, BigInteger> result = new HashMap<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(
+                     "SELECT owner, SUM(reimbursed) FROM ledger_owner GROUP BY owner")) {
+                while (rows.next()) {
+                    result.put(rows.getString(1), rows.getBigDecimal(2).toBigIntegerExact());
+                }
+            }
+            return result;
+        });
+    }
+
+    private static List<OutboxEntry> entries(PreparedStatement query) throws SQLException {
+        List<OutboxEntry> result = new ArrayList<>();
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                RecordRequest request = new RecordRequest(rows.getString("registration"),
+                    rows.getBytes("salt"), rows.getInt("recipient_index"),
+                    Status.values()[rows.getInt("status")], rows.getString("owner"));
+                result.add(new OutboxEntry(rows.getLong("id"), request,
+                    OutboxEntry.State.valueOf(rows.getString("state")), rows.getString("tx_hash"),
+                    rows.getInt("attempts"), rows.getString("outcome"),
+                    rows.getTimestamp("queued_at").toInstant()));
+            }
+        }
+        return result;
+    }
+
+    private static List<Disposition> dispositions(PreparedStatement query) throws SQLException {
+        List<Disposition> result = new ArrayList<>();
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                result.add(new Disposition(rows.getString("message_key"), rows.getString("mail_user"),
+                    rows.getString("registration"), rows.getBytes("salt"),
+                    rows.getInt("recipient_index"), rows.getString("owner"),
+                    rows.getLong("deadline")));
+            }
+        }
+        return result;
+    }
+
+    private static String truncate(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.length() <= 400 ? text : text.substring(0, 400);
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+}

@@ -1,0 +1,89 @@
+package org.regmail.core.store;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A server's durable state: the outbox of records to put on chain, the disposition index
+ * (stored message → registration and recipient) and the billing ledger.
+ *
+ * <p>Every write is durable when the method returns. The embedded default is
+ * {@link H2ServerStore}; a clustered James can put a shared database behind this interface.
+ */
+public interface ServerStore extends AutoCloseable {
+
+    // ---------------------------------------------------------------- outbox
+
+    /**
+     * Queues a record. Queuing the same record (same registration, recipient and status) again
+     * is harmless and returns false.
+     */
+    boolean enqueue(RecordRequest request);
+
+    /** Up to {@code limit} pending records due at {@code now}, oldest first. */
+    List<OutboxEntry> duePending(int limit, Instant now);
+
+    /** Stores a signed transaction and marks its records SENT, before it is broadcast. */
+    void markSent(List<Long> entryIds, SentTransaction transaction);
+
+    /** Transactions whose records are not settled yet. */
+    List<SentTransaction> unsettledTransactions();
+
+    /** The records a transaction carries. */
+    List<OutboxEntry> entriesOf(String transactionHash);
+
+    /** A record is on chain (or was already); {@code outcome} says how much it was paid. */
+    void markConfirmed(long entryId, String outcome);
+
+    /** The contracts refused a record for good; {@code reason} names the rule. */
+    void markRejected(long entryId, String reason);
+
+    /** Puts a transaction's records back in the queue (not before {@code notBefore}). */
+    void requeue(String transactionHash, Instant notBefore, String why);
+
+    /** Delays pending records (e.g. the whole batch was refused for now). */
+    void delay(List<Long> entryIds, Instant notBefore, String why);
+
+    /** Forgets a settled transaction. */
+    void forgetTransaction(String transactionHash);
+
+    /** How many records are in each state. */
+    Map<OutboxEntry.State, Long> countByState();
+
+    /** A record by its key ({@link RecordRequest#key()}). */
+    Optional<OutboxEntry> entry(String key);
+
+    /** Remembers that a recipient's escrow share ran dry, so no more records are queued for it. */
+    void markEscrowExhausted(String registration, int recipientIndex);
+
+    boolean isEscrowExhausted(String registration, int recipientIndex);
+
+    // ---------------------------------------------------------------- disposition index
+
+    /** Remembers which registration and recipient a stored message belongs to. */
+    void remember(Disposition disposition);
+
+    Optional<Disposition> disposition(String messageKey);
+
+    /** Messages whose registration deadline is before {@code unixSeconds}. */
+    List<Disposition> dispositionsWithDeadlineBefore(long unixSeconds);
+
+    /** Forgets a message (it reached a final status). */
+    void forget(String messageKey);
+
+    // ---------------------------------------------------------------- billing ledger
+
+    /** Adds a settled transaction to the ledger with the owners its records were paid by. */
+    void addToLedger(LedgerEntry entry, Map<String, BigInteger> reimbursedByOwner);
+
+    List<LedgerEntry> ledger();
+
+    /** Wei reimbursed per registration owner (sender). */
+    Map<String, BigInteger> reimbursedByOwner();
+
+    @Override
+    void close();
+}

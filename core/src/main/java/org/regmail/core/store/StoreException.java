@@ -1,0 +1,8 @@
+package org.regmail.core.store;
+
+/** The store could not read or write (disk full, file locked by another process…). */
+public class StoreException extends RuntimeException {
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
