@@ -18,13 +18,16 @@ import org.apache.james.jdkim.canon.RelaxedBodyCanonicalizer;
  * the chosen header fields canonicalised "relaxed" (RFC 6376 §3.4.2), one CRLF, then the body
  * canonicalised "relaxed" (RFC 6376 §3.4.4).
  *
- * <p>The body goes through Apache jDKIM's {@link RelaxedBodyCanonicalizer}. The header fields do
- * not: jDKIM offers relaxed header canonicalisation only as a protected helper of its signer
- * ({@code DKIMCommon.updateSignature}) that feeds a {@code java.security.Signature} through
- * {@code String.getBytes()} with the JVM's default charset. On Java 17 that charset follows
- * the locale, so a header holding UTF-8 (RFC 6532) would hash differently on a server started
- * with {@code LANG=C} (US-ASCII, non-ASCII bytes become '?') than on the sender's machine,
- * and a commitment must be the same everywhere. The few lines below do the same rule on bytes.
+ * <p>The body goes through Apache jDKIM's {@link RelaxedBodyCanonicalizer}, after bare LFs are
+ * made CRLF and before an empty body's stray CRLF is dropped ({@link EmptyRelaxedBody}).
+ *
+ * <p>The header fields do not go through jDKIM: it offers relaxed header canonicalisation only
+ * as a protected helper of its signer ({@code DKIMCommon.updateSignature}) that feeds a
+ * {@code java.security.Signature} through {@code String.getBytes()} with the JVM's default
+ * charset. On Java 17 that charset follows the locale, so a header holding UTF-8 (RFC 6532)
+ * would hash differently on a server started with {@code LANG=C} (US-ASCII, non-ASCII bytes
+ * become '?') than on the sender's machine, and a commitment must be the same everywhere. The
+ * few lines below apply the same rule to bytes.
  */
 final class RelaxedCanonicalization {
 
@@ -51,7 +54,8 @@ final class RelaxedCanonicalization {
         }
         out.write(CRLF);
 
-        try (OutputStream body = new CrlfLineEndings(new RelaxedBodyCanonicalizer(out))) {
+        try (OutputStream body = new CrlfLineEndings(
+                new RelaxedBodyCanonicalizer(new EmptyRelaxedBody(out)))) {
             in.transferTo(body);
         }
     }

@@ -79,10 +79,13 @@ public record RegistrationEnvelope(
     public static final int VERSION = 1;
     /** Most recipients a registration holds ({@code EmailRegistrationMaster.MAX_RECIPIENTS}). */
     public static final int MAX_RECIPIENTS = 200;
-    /** Length of an address, local ID, salt and signature in bytes. */
+    /** Length of the registration address in bytes. */
     public static final int ADDRESS_LENGTH = 20;
+    /** Length of the local ID in bytes. */
     public static final int LOCAL_ID_LENGTH = 32;
+    /** Length of the commitment salt in bytes. */
     public static final int SALT_LENGTH = 32;
+    /** Length of the owner signature {@code r ‖ s ‖ v} in bytes. */
     public static final int SIGNATURE_LENGTH = 65;
     /** Encoded length without the recipient indexes. */
     public static final int FIXED_LENGTH = 1 + 8 + ADDRESS_LENGTH + LOCAL_ID_LENGTH + SALT_LENGTH

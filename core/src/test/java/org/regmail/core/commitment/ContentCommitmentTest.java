@@ -88,10 +88,18 @@ class ContentCommitmentTest {
         }
 
         @Test
-        void shouldReadAMessageWithoutBodyAsAnEmptyBody() {
+        void shouldCanonicaliseAMissingOrBlankBodyToNothingAsRfc6376Says() {
             assertThat(canonical("Subject: only headers\r\n"))
                     .isEqualTo(canonical("Subject: only headers\r\n\r\n"))
-                    .startsWith("subject:only headers\r\n\r\n");
+                    .isEqualTo(canonical("Subject: only headers\r\n\r\n \r\n\t\r\n\r\n"))
+                    .isEqualTo("subject:only headers\r\n\r\n");
+        }
+
+        @Test
+        void shouldEndANonEmptyBodyWithOneCrlf() {
+            assertThat(canonical("Subject: s\r\n\r\nx")).isEqualTo("subject:s\r\n\r\nx\r\n");
+            assertThat(canonical("Subject: s\r\n\r\n\r\nx \r\n\r\n"))
+                    .isEqualTo("subject:s\r\n\r\n\r\nx\r\n");
         }
 
         @Test
