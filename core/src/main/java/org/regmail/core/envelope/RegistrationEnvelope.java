@@ -128,6 +128,7 @@ public record RegistrationEnvelope(
      *
      * @param contentCommitment {@code keccak256(salt ‖ contentHash)} of the mail, as given to
      *     {@code createRegistration}
+     * @throws IllegalArgumentException when a field breaks a rule of the layout
      */
     public static RegistrationEnvelope sign(long chainId, String registration, byte[] localId,
             byte[] salt, Collection<Integer> recipientIndexes, byte[] contentCommitment,
