@@ -87,6 +87,38 @@ public final class ChainGateway implements AutoCloseable {
         return gateway;
     }
 
+    /**
+     * Builds a gateway without asking the node anything, so that a mail server starts while the
+     * node is down; {@link #checkChain()} verifies the chain once the node answers.
+     */
+    public static ChainGateway open(ChainSettings settings, Credentials credentials) {
+        OkHttpClient http = new OkHttpClient.Builder()
+            .connectTimeout(5, TimeUnit.SECONDS)
+            .readTimeout(30, TimeUnit.SECONDS)
+            .build();
+        return new ChainGateway(settings, credentials,
+            Web3j.build(new HttpService(settings.rpcUrl(), http)));
+    }
+
+    /**
+     * Checks that the node is on the configured chain.
+     *
+     * @throws ChainException unreachable, or (not retryable) on another chain
+     */
+    public void checkChain() throws ChainException {
+        long chainId;
+        try {
+            chainId = web3j.ethChainId().send().getChainId().longValueExact();
+        } catch (IOException | RuntimeException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl()
+                + " (" + e.getMessage() + ")", e, true);
+        }
+        if (chainId != settings.chainId()) {
+            throw new ChainException("the node at " + settings.rpcUrl() + " is on chain "
+                + chainId + ", not the configured chain " + settings.chainId());
+        }
+    }
+
     public ChainSettings settings() {
         return settings;
     }

@@ -130,6 +130,7 @@ public final class OutboxPublisher implements AutoCloseable {
 
     /** After a restart: broadcast every stored, unsettled transaction again, then resync nonces. */
     private void recover() throws ChainException {
+        gateway.checkChain();
         for (SentTransaction sent : store.unsettledTransactions()) {
             if (gateway.receipt(sent.hash()).isEmpty()) {
                 gateway.broadcast(new ChainGateway.SignedTransaction(sent.nonce(), sent.hash(),
