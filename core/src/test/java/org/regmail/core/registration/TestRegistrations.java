@@ -13,8 +13,8 @@ import org.regmail.core.envelope.RegistrationEnvelope;
 import org.web3j.crypto.Credentials;
 
 /** Creates real registrations on a dev chain and the envelopes for them, as a client would. */
-final class TestRegistrations {
-    static final String MESSAGE = String.join("\r\n",
+public final class TestRegistrations {
+    public static final String MESSAGE = String.join("\r\n",
         "From: Alice <alice@sender.example>",
         "To: Bob <bob@recipient.example>, carol@second.example",
         "Subject: The contract",
@@ -26,18 +26,18 @@ final class TestRegistrations {
         "Please find the terms below.",
         "");
 
-    record Created(String registration, byte[] localId, byte[] salt, byte[] registrationSalt,
+    public record Created(String registration, byte[] localId, byte[] salt, byte[] registrationSalt,
                    RegistrationEnvelope envelope) {
-        String sealFor(Credentials server) throws Exception {
+        public String sealFor(Credentials server) throws Exception {
             return RegisteredMailHeader.seal(envelope, DevDeployment.publicKey(server));
         }
     }
 
-    static byte[] message() {
+    public static byte[] message() {
         return MESSAGE.getBytes(StandardCharsets.US_ASCII);
     }
 
-    static Created create(DevDeployment deployment, Credentials owner, Credentials senderServer,
+    public static Created create(DevDeployment deployment, Credentials owner, Credentials senderServer,
                           List<String> recipients, List<String> recipientServers, byte[] message,
                           long deadline) throws Exception {
         SecureRandom random = new SecureRandom();

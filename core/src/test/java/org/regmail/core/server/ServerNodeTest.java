@@ -1,0 +1,200 @@
+package org.regmail.core.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.regmail.contracts.Status;
+import org.regmail.contracts.devchain.Anvil;
+import org.regmail.contracts.devchain.DevDeployment;
+import org.regmail.contracts.generated.EmailRegistration;
+import org.regmail.contracts.testing.AnvilExtension;
+import org.regmail.core.chain.ChainGateway;
+import org.regmail.core.chain.ChainSettings;
+import org.regmail.core.config.ServerConfig;
+import org.regmail.core.keys.KeystoreCredentials;
+import org.regmail.core.registration.NextHops;
+import org.regmail.core.registration.RegistrationRefused;
+import org.regmail.core.registration.TestRegistrations;
+import org.regmail.core.store.H2ServerStore;
+import org.web3j.crypto.Credentials;
+
+/** Sender's and recipient's server nodes on one real chain, without James. */
+class ServerNodeTest {
+    @RegisterExtension
+    static final AnvilExtension CHAIN = AnvilExtension.isolatingEachTest();
+
+    static final Credentials SENDER = Anvil.devAccount(1);
+    static final Credentials RECIPIENT = Anvil.devAccount(2);
+    static final Credentials OWNER = Anvil.devAccount(4);
+    static final String ZERO = "0x0000000000000000000000000000000000000000";
+    static DevDeployment deployment;
+
+    @TempDir
+    Path dir;
+    ServerNode sender;
+    ServerNode recipient;
+
+    @BeforeAll
+    static void deploy() throws Exception {
+        deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
+        deployment.registerAndApprove(SENDER, "sender.example");
+        deployment.registerAndApprove(RECIPIENT, "recipient.example");
+    }
+
+    ServerNode node(Credentials credentials, String domain) throws Exception {
+        ChainSettings chain = ChainSettings.of(CHAIN.rpcUrl(), Anvil.CHAIN_ID,
+            deployment.master().getContractAddress());
+        ServerConfig config = new ServerConfig(chain, domain, dir.resolve("unused.json"),
+            new KeystoreCredentials.PasswordVariable("UNUSED"), 50, Duration.ofMillis(100),
+            dir.resolve(domain));
+        return new ServerNode(config, credentials, ChainGateway.connect(chain, credentials),
+            H2ServerStore.open(dir.resolve(domain)));
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        sender = node(SENDER, "sender.example");
+        recipient = node(RECIPIENT, "recipient.example");
+    }
+
+    @AfterEach
+    void stop() {
+        sender.close();
+        recipient.close();
+    }
+
+    TestRegistrations.Created register(long deadline) throws Exception {
+        return TestRegistrations.create(deployment, OWNER, SENDER,
+            List.of("bob@recipient.example", "carol@second.example"),
+            List.of(RECIPIENT.getAddress(), ZERO), TestRegistrations.message(), deadline);
+    }
+
+    static boolean onChain(String registration, int index, Status status) throws Exception {
+        return EmailRegistration.load(registration, CHAIN.web3j(),
+                new org.web3j.tx.ReadonlyTransactionManager(CHAIN.web3j(), OWNER.getAddress()),
+                new org.web3j.tx.gas.DefaultGasProvider())
+            .hasStatus(BigInteger.valueOf(index), status.value()).send();
+    }
+
+    static void publish(ServerNode node) {
+        node.flushOutbox();
+        node.flushOutbox();
+    }
+
+    @Test
+    void shouldCarryRegisteredMailFromSubmissionToRead() throws Exception {
+        TestRegistrations.Created created = register(CHAIN.anvil().latestTimestamp() + 86_400);
+        List<String> recipients = List.of("bob@recipient.example", "carol@second.example");
+
+        ServerNode.Accepted accepted = sender.acceptSubmission(created.sealFor(SENDER),
+            TestRegistrations.message(), recipients, null);
+
+        assertThat(accepted.hops()).extracting(NextHops.Hop::domain)
+            .containsExactly("recipient.example", "second.example");
+        NextHops.Hop toBob = accepted.hops().get(0);
+        assertThat(toBob.headerValue()).isPresent();
+        assertThat(accepted.hops().get(1).headerValue()).as("second.example has no server").isEmpty();
+        sender.recordHandedOff(accepted.ref());
+        publish(sender);
+
+        List<ServerNode.Delivered> delivered = recipient.deliver(toBob.headerValue().get(),
+            TestRegistrations.message(), List.of("bob@recipient.example"), rcpt -> "bob/msg-1");
+        assertThat(delivered).containsExactly(
+            new ServerNode.Delivered("bob@recipient.example", 0, Status.DELIVERED));
+        recipient.recordRecipientAction("bob/msg-1", Status.READ);
+        publish(recipient);
+
+        for (Status s : List.of(Status.SUBMITTED, Status.HANDED_OFF, Status.DELIVERED,
+            Status.DOWNLOADED, Status.READ)) {
+            assertThat(onChain(created.registration(), 0, s)).as(s.name()).isTrue();
+        }
+        assertThat(onChain(created.registration(), 1, Status.HANDED_OFF)).isTrue();
+        assertThat(onChain(created.registration(), 1, Status.DELIVERED)).isFalse();
+        assertThat(recipient.recordRecipientAction("unknown/msg", Status.READ)).isFalse();
+    }
+
+    @Test
+    void shouldRecordDeliveredAlteredWhenContentChangedInTransit() throws Exception {
+        TestRegistrations.Created created = register(CHAIN.anvil().latestTimestamp() + 86_400);
+        byte[] altered = TestRegistrations.MESSAGE.replace("Please", "Kindly")
+            .getBytes(StandardCharsets.US_ASCII);
+
+        List<ServerNode.Delivered> delivered = recipient.deliver(created.sealFor(RECIPIENT),
+            altered, List.of("bob@recipient.example"), rcpt -> "bob/msg-2");
+        publish(recipient);
+
+        assertThat(delivered).extracting(ServerNode.Delivered::status)
+            .containsExactly(Status.DELIVERED_ALTERED);
+        assertThat(onChain(created.registration(), 0, Status.DELIVERED_ALTERED)).isTrue();
+    }
+
+    @Test
+    void shouldRefuseSubmissionWhoseContentIsNotTheRegisteredOne() throws Exception {
+        TestRegistrations.Created created = register(CHAIN.anvil().latestTimestamp() + 86_400);
+        byte[] altered = TestRegistrations.MESSAGE.replace("Please", "Kindly")
+            .getBytes(StandardCharsets.US_ASCII);
+
+        RegistrationRefused refused = catchThrowableOfType(RegistrationRefused.class,
+            () -> sender.acceptSubmission(created.sealFor(SENDER), altered,
+                List.of("bob@recipient.example"), null));
+
+        assertThat(refused.reason()).isEqualTo(RegistrationRefused.Reason.CONTENT_MISMATCH);
+        assertThat(sender.store().countByState().values().stream().mapToLong(Long::longValue).sum())
+            .as("nothing queued for garbage").isZero();
+    }
+
+    @Test
+    void shouldExpireUndownloadedMailAfterDeadline() throws Exception {
+        long deadline = CHAIN.anvil().latestTimestamp() + 3_600;
+        TestRegistrations.Created created = register(deadline);
+        recipient.deliver(created.sealFor(RECIPIENT), TestRegistrations.message(),
+            List.of("bob@recipient.example"), rcpt -> "bob/msg-3");
+        publish(recipient);
+
+        assertThat(recipient.expireOverdue(Instant.ofEpochSecond(deadline - 1))).isZero();
+        CHAIN.anvil().travel(Duration.ofHours(2));
+        assertThat(recipient.expireOverdue(Instant.ofEpochSecond(deadline + 1))).isEqualTo(1);
+        publish(recipient);
+
+        assertThat(onChain(created.registration(), 0, Status.EXPIRED)).isTrue();
+        assertThat(recipient.recordRecipientAction("bob/msg-3", Status.READ))
+            .as("forgotten once expired").isFalse();
+    }
+
+    @Test
+    void shouldRecordRejectedForUnknownMailbox() throws Exception {
+        TestRegistrations.Created created = register(CHAIN.anvil().latestTimestamp() + 86_400);
+
+        List<Integer> rejected = recipient.reject(created.sealFor(RECIPIENT),
+            TestRegistrations.message(), List.of("bob@recipient.example"));
+        publish(recipient);
+
+        assertThat(rejected).containsExactly(0);
+        assertThat(onChain(created.registration(), 0, Status.REJECTED)).isTrue();
+    }
+
+    @Test
+    void shouldCarryRegistrationReferenceAsText() {
+        RegistrationRef ref = new RegistrationRef("0x00000000000000000000000000000000000000AB",
+            new byte[32], "0x00000000000000000000000000000000000000CD", List.of(0, 2));
+
+        RegistrationRef decoded = RegistrationRef.decode(ref.encode());
+
+        assertThat(decoded.registration()).isEqualTo("0x00000000000000000000000000000000000000ab");
+        assertThat(decoded.indexes()).containsExactly(0, 2);
+        assertThat(decoded.salt()).isEqualTo(new byte[32]);
+    }
+}
