@@ -1,0 +1,313 @@
+package org.regmail.core.evidence;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.regmail.core.commitment.ContentCommitment;
+import org.regmail.core.commitment.InvalidRecipientException;
+import org.regmail.core.evidence.Verdict.Claim;
+import org.regmail.core.evidence.Verdict.Outcome;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.utils.Numeric;
+
+/**
+ * Checks an evidence bundle against any node of its chain, trusting neither the sender nor
+ * the servers nor any local state:
+ * <ol>
+ *   <li>the message (when given) hashes to the content hash, and the salt turns that hash and
+ *       every disclosed address into the commitments claimed;</li>
+ *   <li>the node is on the bundle's chain; the Master there has the claimed factory and
+ *       implementation; the registration sits at the CREATE2 address derived from owner and
+ *       local ID and holds the EIP-1167 clone code of the implementation;</li>
+ *   <li>the Master's RegistrationCreated event carries the claimed owner, terms and
+ *       commitments;</li>
+ *   <li>every claimed event exists at its transaction and log index, in the claimed block, at
+ *       the claimed time, with the claimed values; and no event of the registration up to the
+ *       export block was left out.</li>
+ * </ol>
+ */
+public final class EvidenceVerifier {
+    private final Web3j web3j;
+    private final String rpcUrl;
+
+    /** @param rpcUrl the node's address, for messages only */
+    public EvidenceVerifier(Web3j web3j, String rpcUrl) {
+        this.web3j = web3j;
+        this.rpcUrl = rpcUrl;
+    }
+
+    /**
+     * Verifies the bundle.
+     *
+     * @param message the message to check instead of the one embedded, or null
+     * @throws TrailException when the node cannot be reached (no verdict is possible)
+     */
+    public Verdict verify(EvidenceBundle bundle, byte[] message) throws TrailException {
+        List<Claim> claims = new ArrayList<>();
+        checkCommitments(bundle, message, claims);
+        checkAddress(bundle, claims);
+
+        long chainId = chainId();
+        if (chainId != bundle.chainId()) {
+            claims.add(new Claim(Outcome.MISMATCH, "chain", "the bundle is for chain "
+                + bundle.chainId() + " but the node at " + rpcUrl + " is on chain " + chainId
+                + "; give --rpc-url of a node of chain " + bundle.chainId()));
+            return new Verdict(claims, Optional.empty());
+        }
+        claims.add(new Claim(Outcome.CONFIRMED, "chain", "the node is on chain " + chainId));
+
+        checkDeployment(bundle, claims);
+        checkCode(bundle, claims);
+
+        TrailReader reader = new TrailReader(web3j, rpcUrl);
+        long from = bundle.events().stream()
+            .mapToLong(TrailEvent::blockNumber).min().orElse(0);
+        Optional<RegistrationTrail> trail = reader.read(bundle.master(), bundle.registration(),
+            from);
+        if (trail.isEmpty()) {
+            claims.add(new Claim(Outcome.MISMATCH, "creation", "the Master " + bundle.master()
+                + " emitted no RegistrationCreated for " + bundle.registration()
+                + " from block " + from + " on"));
+            return new Verdict(claims, Optional.empty());
+        }
+        checkFacts(bundle, trail.get().facts(), claims);
+        checkEvents(bundle, trail.get(), claims);
+        return new Verdict(claims, trail);
+    }
+
+    private void checkCommitments(EvidenceBundle bundle, byte[] given, List<Claim> claims) {
+        byte[] message = given != null ? given : bundle.eml();
+        if (message == null) {
+            claims.add(new Claim(Outcome.NOTE, "message", "no message given: the content hash "
+                + hex(bundle.contentHash()) + " is taken as claimed"));
+        } else {
+            byte[] hash = ContentCommitment.contentHash(message);
+            String source = given != null ? "the message given" : "the embedded message";
+            claims.add(Arrays.equals(hash, bundle.contentHash())
+                ? new Claim(Outcome.CONFIRMED, "message", source + " hashes to the content hash "
+                    + hex(hash))
+                : new Claim(Outcome.MISMATCH, "message", source + " hashes to " + hex(hash)
+                    + ", not to the claimed content hash " + hex(bundle.contentHash())
+                    + ": it is not the message registered"));
+        }
+
+        byte[] commitment = ContentCommitment.contentCommitment(bundle.salt(),
+            bundle.contentHash());
+        claims.add(Arrays.equals(commitment, bundle.contentCommitment())
+            ? new Claim(Outcome.CONFIRMED, "content commitment",
+                "keccak256(salt ‖ content hash) is " + hex(commitment))
+            : new Claim(Outcome.MISMATCH, "content commitment", "keccak256(salt ‖ content hash)"
+                + " is " + hex(commitment) + ", not the claimed " + hex(bundle.contentCommitment())
+                + " (wrong salt or content hash)"));
+
+        for (EvidenceBundle.Recipient r : bundle.recipients()) {
+            String subject = "recipient " + r.index();
+            if (r.address() == null) {
+                claims.add(new Claim(Outcome.NOTE, subject, "address withheld by the sender; "
+                    + "its commitment is " + hex(r.commitment())));
+                continue;
+            }
+            subject += " " + r.address();
+            try {
+                byte[] expected = ContentCommitment.recipientCommitment(bundle.salt(), r.address());
+                claims.add(Arrays.equals(expected, r.commitment())
+                    ? new Claim(Outcome.CONFIRMED, subject, "keccak256(salt ‖ address) matches "
+                        + "its commitment")
+                    : new Claim(Outcome.MISMATCH, subject, "keccak256(salt ‖ address) is "
+                        + hex(expected) + ", not its claimed commitment " + hex(r.commitment())));
+            } catch (InvalidRecipientException e) {
+                claims.add(new Claim(Outcome.MISMATCH, subject, "not a mail address: "
+                    + e.getMessage()));
+            }
+        }
+    }
+
+    private static void checkAddress(EvidenceBundle bundle, List<Claim> claims) {
+        String predicted = GenuineRegistration.predict(bundle.factory(), bundle.implementation(),
+            bundle.owner(), bundle.localId());
+        claims.add(predicted.equals(bundle.registration())
+            ? new Claim(Outcome.CONFIRMED, "registration address", bundle.registration()
+                + " is the CREATE2 address of owner " + bundle.owner() + " and local ID "
+                + hex(bundle.localId()) + " through factory " + bundle.factory())
+            : new Claim(Outcome.MISMATCH, "registration address", "owner " + bundle.owner()
+                + " and local ID " + hex(bundle.localId()) + " give " + predicted + ", not "
+                + bundle.registration()));
+    }
+
+    private void checkDeployment(EvidenceBundle bundle, List<Claim> claims) throws TrailException {
+        if (code(bundle.master()).length() <= 2) {
+            claims.add(new Claim(Outcome.MISMATCH, "deployment", "there is no contract at the "
+                + "Master address " + bundle.master() + " on this chain"));
+            return;
+        }
+        String factory = callAddress(bundle.master(), "factory");
+        String implementation = callAddress(bundle.master(), "implementation");
+        if (bundle.factory().equals(factory) && bundle.implementation().equals(implementation)) {
+            claims.add(new Claim(Outcome.CONFIRMED, "deployment", "the Master " + bundle.master()
+                + " uses factory " + factory + " and implementation " + implementation));
+        } else {
+            claims.add(new Claim(Outcome.MISMATCH, "deployment", "the Master " + bundle.master()
+                + " uses factory " + factory + " and implementation " + implementation
+                + ", not the claimed " + bundle.factory() + " and " + bundle.implementation()));
+        }
+    }
+
+    private void checkCode(EvidenceBundle bundle, List<Claim> claims) throws TrailException {
+        String code = code(bundle.registration());
+        String expected = GenuineRegistration.runtimeCode(bundle.implementation());
+        if (code.length() <= 2) {
+            claims.add(new Claim(Outcome.MISMATCH, "registration code", "there is no contract at "
+                + bundle.registration() + " on this chain"));
+        } else if (!code.equalsIgnoreCase(expected)) {
+            claims.add(new Claim(Outcome.MISMATCH, "registration code", bundle.registration()
+                + " does not hold the EIP-1167 clone of " + bundle.implementation()));
+        } else {
+            claims.add(new Claim(Outcome.CONFIRMED, "registration code", bundle.registration()
+                + " holds the EIP-1167 clone of the implementation " + bundle.implementation()));
+        }
+    }
+
+    private static void checkFacts(EvidenceBundle bundle, RegistrationFacts facts,
+                                   List<Claim> claims) {
+        List<String> differences = new ArrayList<>();
+        compare(differences, "owner", bundle.owner(), facts.owner());
+        compare(differences, "local ID", hex(bundle.localId()), hex(facts.localId()));
+        compare(differences, "sender server", bundle.senderServer(), facts.senderServer());
+        compare(differences, "deadline", bundle.deadline(), facts.deadline());
+        compare(differences, "fee cap", bundle.feeCap(), facts.feeCap());
+        compare(differences, "escrow", bundle.escrow(), facts.escrow());
+        compare(differences, "content commitment", hex(bundle.contentCommitment()),
+            hex(facts.contentCommitment()));
+        compare(differences, "number of recipients", bundle.recipients().size(),
+            facts.recipientCount());
+        for (EvidenceBundle.Recipient r : bundle.recipients()) {
+            if (r.index() < 0 || r.index() >= facts.recipientCount()) {
+                differences.add("recipient " + r.index() + " does not exist on chain");
+                continue;
+            }
+            compare(differences, "recipient " + r.index() + " commitment", hex(r.commitment()),
+                hex(facts.recipientCommitments().get(r.index())));
+            compare(differences, "recipient " + r.index() + " server", r.server(),
+                facts.recipientServers().get(r.index()));
+        }
+        claims.add(differences.isEmpty()
+            ? new Claim(Outcome.CONFIRMED, "creation", "the Master's RegistrationCreated event "
+                + "carries the claimed owner, terms and commitments")
+            : new Claim(Outcome.MISMATCH, "creation", "the RegistrationCreated event differs: "
+                + String.join("; ", differences)));
+    }
+
+    private static void checkEvents(EvidenceBundle bundle, RegistrationTrail trail,
+                                    List<Claim> claims) {
+        Map<String, TrailEvent> onChain = new HashMap<>();
+        trail.events().forEach(e -> onChain.put(e.position(), e));
+        Set<String> claimed = new HashSet<>();
+        for (TrailEvent e : bundle.events()) {
+            String subject = "event " + e.describe() + " (block " + e.blockNumber() + ")";
+            claimed.add(e.position());
+            TrailEvent actual = onChain.get(e.position());
+            if (actual == null) {
+                claims.add(new Claim(Outcome.MISMATCH, subject, "no event of this registration "
+                    + "is at log " + e.logIndex() + " of transaction " + e.transactionHash()));
+                continue;
+            }
+            List<String> differences = differences(e, actual);
+            claims.add(differences.isEmpty()
+                ? new Claim(Outcome.CONFIRMED, subject, "on chain in tx " + e.transactionHash()
+                    + " at " + java.time.Instant.ofEpochSecond(e.timestamp()))
+                : new Claim(Outcome.MISMATCH, subject, "the chain differs: "
+                    + String.join("; ", differences)));
+        }
+        for (TrailEvent actual : trail.events()) {
+            if (claimed.contains(actual.position())) {
+                continue;
+            }
+            String subject = "event " + actual.describe() + " (block " + actual.blockNumber()
+                + ")";
+            claims.add(actual.blockNumber() <= bundle.exportedAtBlock()
+                ? new Claim(Outcome.MISMATCH, subject, "on chain in tx "
+                    + actual.transactionHash() + " but left out of the bundle exported at block "
+                    + bundle.exportedAtBlock())
+                : new Claim(Outcome.NOTE, subject, "recorded after the bundle was exported"));
+        }
+    }
+
+    private static List<String> differences(TrailEvent claimed, TrailEvent actual) {
+        List<String> d = new ArrayList<>();
+        compare(d, "event", claimed.event(), actual.event());
+        compare(d, "contract", claimed.contract(), actual.contract());
+        compare(d, "block", claimed.blockNumber(), actual.blockNumber());
+        compare(d, "block hash", claimed.blockHash(), actual.blockHash());
+        compare(d, "timestamp", claimed.timestamp(), actual.timestamp());
+        compare(d, "recipient", claimed.recipientIndex(), actual.recipientIndex());
+        compare(d, "status", claimed.status(), actual.status());
+        compare(d, "account", claimed.account(), actual.account());
+        compare(d, "by", claimed.by(), actual.by());
+        compare(d, "amount", claimed.amount(), actual.amount());
+        compare(d, "reason", claimed.reason(), actual.reason());
+        return d;
+    }
+
+    private static void compare(List<String> differences, String what, Object claimed,
+                                Object actual) {
+        if (!Objects.equals(claimed, actual)) {
+            differences.add(what + ": bundle says " + claimed + ", chain says " + actual);
+        }
+    }
+
+    private long chainId() throws TrailException {
+        try {
+            return web3j.ethChainId().send().getChainId().longValueExact();
+        } catch (IOException | RuntimeException e) {
+            throw new TrailException("cannot reach the Ethereum node at " + rpcUrl + " ("
+                + e.getClass().getSimpleName() + ")", true);
+        }
+    }
+
+    private String code(String address) throws TrailException {
+        try {
+            String code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send()
+                .getCode();
+            return code == null ? "0x" : code.toLowerCase(Locale.ROOT);
+        } catch (IOException e) {
+            throw new TrailException("cannot reach the Ethereum node at " + rpcUrl, true);
+        }
+    }
+
+    private String callAddress(String contract, String function) throws TrailException {
+        Function call = new Function(function, List.of(),
+            List.of(new TypeReference<Address>() { }));
+        try {
+            EthCall answer = web3j.ethCall(Transaction.createEthCallTransaction(null, contract,
+                FunctionEncoder.encode(call)), DefaultBlockParameterName.LATEST).send();
+            List<Type> values = FunctionReturnDecoder.decode(answer.getValue(),
+                call.getOutputParameters());
+            return values.isEmpty() ? "nothing"
+                : values.get(0).getValue().toString().toLowerCase(Locale.ROOT);
+        } catch (IOException e) {
+            throw new TrailException("cannot reach the Ethereum node at " + rpcUrl, true);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return Numeric.toHexString(bytes);
+    }
+}
