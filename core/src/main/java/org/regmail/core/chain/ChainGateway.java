@@ -272,6 +272,17 @@ public final class ChainGateway implements AutoCloseable {
         }
     }
 
+    /** The latest block's timestamp, unix seconds: the clock the contracts judge by. */
+    public long latestTimestamp() throws ChainException {
+        try {
+            return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()
+                .getBlock().getTimestamp().longValueExact();
+        } catch (IOException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
+                e, true);
+        }
+    }
+
     /** Whether a receipt's block has the configured number of confirmations. */
     public boolean isConfirmed(TransactionReceipt receipt) throws ChainException {
         long latest = blockNumber();
