@@ -1,0 +1,78 @@
+package org.regmail.mailets;
+
+import java.util.List;
+import java.util.Optional;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.regmail.core.registration.RegistrationRefused;
+import org.regmail.core.server.ServerNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A relay that speaks the protocol: opens the envelope sealed for it, queues RELAYED for the
+ * registered recipients (the previous hop authorised this relay on chain), and sends the mail
+ * on with the envelope sealed for each recipient domain's server. A mail that fails a check
+ * goes on as ordinary mail with one WARN line. A relay that does not run this mailet passes
+ * the header on untouched, and the recipient's server still records.
+ *
+ * <p>Init parameters: {@code configuration} (default
+ * {@code file://conf/registered-mail.properties}); {@code nextProcessor} (default
+ * {@code transport}).
+ *
+ * <pre>{@code
+ * <mailet match="org.regmail.mailets.HasRegisteredMailHeader"
+ *         class="org.regmail.mailets.RecordRelay"/>
+ * }</pre>
+ */
+public class RecordRelay extends GenericMailet {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordRelay.class);
+
+    private final FileSystem fileSystem;
+    private ServerNode node;
+    private String nextProcessor;
+
+    @Inject
+    public RecordRelay(FileSystem fileSystem) {
+        this.fileSystem = fileSystem;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        node = Configuration.node(this, fileSystem);
+        nextProcessor = getInitParameter("nextProcessor", "transport");
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Optional<String> header = MailAttributes.header(mail);
+        if (header.isEmpty()) {
+            return;
+        }
+        List<String> recipients = NextHopCopies.recipients(mail);
+        try {
+            ServerNode.Accepted accepted = node.relay(header.get(),
+                MailAttributes.bytes(mail.getMessage()), recipients);
+            LOG.info("registered mail {} relayed ({}): RELAYED queued for {} recipients; next "
+                + "hops: {}", accepted.ref().registration(), mail.getName(),
+                accepted.ref().indexes().size(), NextHopCopies.describe(accepted.hops()));
+            RegisteredMailMetrics.increment("relayed");
+            NextHopCopies.send(mail, accepted.ref(), accepted.mail().recipientIndexes(),
+                accepted.hops(), getMailetContext(), nextProcessor);
+        } catch (RegistrationRefused e) {
+            Ordinary.goOn(mail, LOG, e.reason().name(), e.getMessage());
+        } catch (Exception e) {
+            Ordinary.goOn(mail, LOG, "UNAVAILABLE", e.toString());
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Registered mail: relay";
+    }
+}
