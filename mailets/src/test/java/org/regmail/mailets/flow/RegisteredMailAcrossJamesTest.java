@@ -1,0 +1,293 @@
+package org.regmail.mailets.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.regmail.contracts.Status;
+import org.regmail.contracts.devchain.Anvil;
+import org.regmail.contracts.devchain.DevDeployment;
+import org.regmail.contracts.generated.EmailRegistration;
+import org.regmail.contracts.testing.AnvilExtension;
+import org.regmail.core.chain.ChainGateway;
+import org.regmail.core.chain.ChainSettings;
+import org.regmail.core.keys.KeystoreCredentials;
+import org.regmail.core.sending.CreatedRegistration;
+import org.regmail.core.sending.LocalIds;
+import org.regmail.core.sending.RegistrationCreator;
+import org.regmail.core.sending.RegistrationPlan;
+import org.regmail.core.sending.RegistrationTerms;
+import org.regmail.mailets.RegisteredMailMetrics;
+import org.regmail.mailets.RegisteredMailRuntime;
+import org.regmail.mailets.testing.JamesTestServer;
+import org.regmail.mailets.testing.MailClients;
+import org.web3j.crypto.Credentials;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
+
+/**
+ * A sender's and a recipient's James 3.8.1, in process, speaking real SMTP to each other, with
+ * the registered-mail extension configured as an administrator would, on a real anvil.
+ */
+class RegisteredMailAcrossJamesTest {
+    @RegisterExtension
+    static final AnvilExtension CHAIN = AnvilExtension.shared();
+
+    static final String PASSWORD = "secret";
+    static final Credentials SENDER_SERVER = Anvil.devAccount(1);
+    static final Credentials RECIPIENT_SERVER = Anvil.devAccount(2);
+    static final Credentials ALICE = Anvil.devAccount(4);
+
+    @TempDir
+    static Path keys;
+    static DevDeployment deployment;
+    static JamesTestServer recipientJames;
+    static JamesTestServer senderJames;
+    static ChainGateway aliceGateway;
+
+    static String recipientMailetContainer() {
+        return """
+            <mailetcontainer enableJmx="false">
+              <context><postmaster>postmaster@recipient.example</postmaster></context>
+              <spooler><threads>2</threads>
+                <errorRepository>memory://var/mail/error/</errorRepository></spooler>
+              <processors enableJmx="false">
+                <processor state="root" enableJmx="false">
+                  <mailet match="All" class="ToProcessor"><processor>transport</processor></mailet>
+                </processor>
+                <processor state="error" enableJmx="false">
+                  <mailet match="All" class="ToRepository">
+                    <repositoryPath>memory://var/mail/error/</repositoryPath>
+                  </mailet>
+                </processor>
+                <processor state="transport" enableJmx="false">
+                  <mailet match="All" class="RemoveMimeHeader"><name>bcc</name></mailet>
+                  <mailet match="org.regmail.mailets.HasRegisteredMailHeader"
+                          class="org.regmail.mailets.RecordDelivery"/>
+                  <mailet match="RecipientIsLocal" class="LocalDelivery"/>
+                  <mailet match="All" class="ToRepository">
+                    <repositoryPath>memory://var/mail/unhandled/</repositoryPath>
+                  </mailet>
+                </processor>
+              </processors>
+            </mailetcontainer>
+            """;
+    }
+
+    static String senderMailetContainer(int gatewayPort) {
+        return """
+            <mailetcontainer enableJmx="false">
+              <context><postmaster>postmaster@sender.example</postmaster></context>
+              <spooler><threads>2</threads>
+                <errorRepository>memory://var/mail/error/</errorRepository></spooler>
+              <processors enableJmx="false">
+                <processor state="root" enableJmx="false">
+                  <mailet match="All" class="ToProcessor"><processor>transport</processor></mailet>
+                </processor>
+                <processor state="error" enableJmx="false">
+                  <mailet match="All" class="ToRepository">
+                    <repositoryPath>memory://var/mail/error/</repositoryPath>
+                  </mailet>
+                </processor>
+                <processor state="transport" enableJmx="false">
+                  <mailet match="All" class="RemoveMimeHeader"><name>bcc</name></mailet>
+                  <mailet match="org.regmail.mailets.HasRegisteredMailHeader"
+                          class="org.regmail.mailets.RecordSubmission"/>
+                  <mailet match="RecipientIsLocal" class="LocalDelivery"/>
+                  <mailet match="SMTPAuthSuccessful" class="ToProcessor">
+                    <processor>relay</processor>
+                  </mailet>
+                  <mailet match="All" class="ToRepository">
+                    <repositoryPath>memory://var/mail/relay-denied/</repositoryPath>
+                  </mailet>
+                </processor>
+                <processor state="relay" enableJmx="false">
+                  <mailet match="All" class="RemoteDelivery">
+                    <outgoingQueue>outgoing</outgoingQueue>
+                    <delayTime>500</delayTime>
+                    <maxRetries>2</maxRetries>
+                    <maxDnsProblemRetries>0</maxDnsProblemRetries>
+                    <deliveryThreads>2</deliveryThreads>
+                    <sendpartial>true</sendpartial>
+                    <gateway>127.0.0.1</gateway>
+                    <gatewayPort>%d</gatewayPort>
+                    <bounceProcessor>bounces</bounceProcessor>
+                    <onSuccess>handed-off</onSuccess>
+                  </mailet>
+                </processor>
+                <processor state="handed-off" enableJmx="false">
+                  <mailet match="All" class="org.regmail.mailets.RecordHandOff"/>
+                  <mailet match="All" class="Null"/>
+                </processor>
+                <processor state="bounces" enableJmx="false">
+                  <mailet match="All" class="Null"/>
+                </processor>
+              </processors>
+            </mailetcontainer>
+            """.formatted(gatewayPort);
+    }
+
+    static String properties(Credentials server, String domain, String name) throws Exception {
+        Path dir = Files.createDirectories(keys.resolve(name));
+        Path keystore = KeystoreCredentials.create(server.getEcKeyPair(), PASSWORD, dir);
+        Path password = dir.resolve("password");
+        Files.writeString(password, PASSWORD + "\n");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        return String.join("\n",
+            "chain.rpc-url=" + CHAIN.rpcUrl(),
+            "chain.id=" + Anvil.CHAIN_ID,
+            "chain.master=" + deployment.master().getContractAddress(),
+            "server.domain=" + domain,
+            "server.keystore=" + keystore,
+            "server.password-file=" + password,
+            "outbox.batch-size=20",
+            "outbox.interval-ms=200",
+            "store.path=" + dir.resolve("store"),
+            "");
+    }
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
+        deployment.registerAndApprove(SENDER_SERVER, "sender.example");
+        deployment.registerAndApprove(RECIPIENT_SERVER, "recipient.example");
+
+        recipientJames = JamesTestServer.builder()
+            .mailetContainer(recipientMailetContainer())
+            .pop3Handlers("org.regmail.mailets.RecordPop3Download")
+            .imapPackages("org.regmail.mailets.RegisteredMailImapPackage")
+            .mailboxListener("org.regmail.mailets.RecordMailboxActions")
+            .configurationFile("registered-mail.properties",
+                properties(RECIPIENT_SERVER, "recipient.example", "recipient"))
+            .start();
+        recipientJames.addDomain("recipient.example");
+        recipientJames.addUser("bob@recipient.example", PASSWORD);
+        recipientJames.addUser("carol@recipient.example", PASSWORD);
+
+        senderJames = JamesTestServer.builder()
+            .mailetContainer(senderMailetContainer(recipientJames.smtpPort()))
+            .configurationFile("registered-mail.properties",
+                properties(SENDER_SERVER, "sender.example", "sender"))
+            .start();
+        senderJames.addDomain("sender.example");
+        senderJames.addUser("alice@sender.example", PASSWORD);
+
+        aliceGateway = ChainGateway.connect(ChainSettings.of(CHAIN.rpcUrl(), Anvil.CHAIN_ID,
+            deployment.master().getContractAddress()), ALICE);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (senderJames != null) {
+            senderJames.close();
+        }
+        if (recipientJames != null) {
+            recipientJames.close();
+        }
+        RegisteredMailRuntime.stopAll();
+        if (aliceGateway != null) {
+            aliceGateway.close();
+        }
+    }
+
+    static String message(String messageId, String to, String body) {
+        return String.join("\r\n",
+            "From: Alice <alice@sender.example>",
+            "To: " + to,
+            "Subject: Registered " + messageId,
+            "Date: Thu, 03 Dec 2026 10:00:00 +0000",
+            "Message-ID: <" + messageId + "@sender.example>",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=us-ascii",
+            "Content-Transfer-Encoding: 7bit",
+            "",
+            body,
+            "");
+    }
+
+    static CreatedRegistration register(String message, List<String> recipients) throws Exception {
+        RegistrationCreator creator = new RegistrationCreator(aliceGateway, ALICE);
+        SecureRandom random = new SecureRandom();
+        RegistrationTerms terms = new RegistrationTerms(
+            creator.chainTime().plus(Duration.ofDays(1)), BigInteger.valueOf(50_000_000_000L),
+            new BigInteger("10000000000000000"));
+        RegistrationPlan plan = creator.plan(message.getBytes(StandardCharsets.US_ASCII),
+            recipients, "sender.example", terms, LocalIds.localId(Instant.now(), 1, random),
+            LocalIds.salt(random));
+        return creator.create(plan);
+    }
+
+    static boolean onChain(String registration, int index, Status status) throws Exception {
+        return EmailRegistration.load(registration, CHAIN.web3j(),
+                new ReadonlyTransactionManager(CHAIN.web3j(), ALICE.getAddress()),
+                new DefaultGasProvider())
+            .hasStatus(BigInteger.valueOf(index), status.value()).send();
+    }
+
+    static void awaitOnChain(String registration, int index, Status status) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            .until(() -> onChain(registration, index, status));
+    }
+
+    @Test
+    void shouldRecordTheWholeTrailAndHideTheHeaderFromTheRecipient() throws Exception {
+        String body = "The signed contract is attached in spirit.";
+        String message = message("trail-1", "Bob <bob@recipient.example>", body);
+        CreatedRegistration created = register(message, List.of("bob@recipient.example"));
+        String registration = created.plan().registration();
+
+        MailClients.submit(senderJames.smtpPort(), "alice@sender.example", PASSWORD,
+            "alice@sender.example", List.of("bob@recipient.example"),
+            new String(created.messageToSubmit(), StandardCharsets.US_ASCII));
+
+        awaitOnChain(registration, 0, Status.SUBMITTED);
+        awaitOnChain(registration, 0, Status.HANDED_OFF);
+        awaitOnChain(registration, 0, Status.DELIVERED);
+
+        String retrieved = MailClients.pop3Retrieve(recipientJames.pop3Port(),
+            "bob@recipient.example", PASSWORD, 1);
+        assertThat(retrieved).contains(body).contains("Message-ID: <trail-1@sender.example>")
+            .doesNotContainIgnoringCase("Registered-Mail");
+        awaitOnChain(registration, 0, Status.DOWNLOADED);
+
+        try (MailClients.ImapSession imap = MailClients.imap(recipientJames.imapPort(),
+            "bob@recipient.example", PASSWORD)) {
+            imap.command("SELECT INBOX");
+            imap.command("STORE 1 +FLAGS (\\Seen)");
+        }
+        awaitOnChain(registration, 0, Status.READ);
+        assertThat(onChain(registration, 0, Status.DELIVERED_ALTERED)).isFalse();
+        assertThat(RegisteredMailMetrics.get("submitted")).isPositive();
+    }
+
+    @Test
+    void shouldDeliverForgedRegistrationAsOrdinaryMailWithoutTheHeader() throws Exception {
+        String message = message("forged-1", "carol@recipient.example", "Nothing to see.");
+        long before = RegisteredMailMetrics.get("ordinary.INVALID_HEADER");
+
+        MailClients.submit(senderJames.smtpPort(), "alice@sender.example", PASSWORD,
+            "alice@sender.example", List.of("carol@recipient.example"),
+            "Registered-Mail: v1; AAAAgarbage\r\n" + message);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> MailClients.pop3Count(
+            recipientJames.pop3Port(), "carol@recipient.example", PASSWORD) >= 1);
+        String retrieved = MailClients.pop3Retrieve(recipientJames.pop3Port(),
+            "carol@recipient.example", PASSWORD, 1);
+        assertThat(retrieved).contains("Nothing to see.").doesNotContainIgnoringCase("Registered-Mail");
+        assertThat(RegisteredMailMetrics.get("ordinary.INVALID_HEADER")).isEqualTo(before + 1);
+    }
+}
