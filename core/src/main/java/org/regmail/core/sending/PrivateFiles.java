@@ -47,7 +47,9 @@ public final class PrivateFiles {
      */
     public static void write(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            directory(dir);
+        }
         boolean posix = posix(dir);
         FileAttribute<?>[] attributes = posix
             ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)}

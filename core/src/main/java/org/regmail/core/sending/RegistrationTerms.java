@@ -37,13 +37,7 @@ public record RegistrationTerms(Instant deadline, BigInteger feeCap, BigInteger 
      */
     public static RegistrationTerms of(Duration timeout, Instant chainNow, BigInteger feeCap,
                                        BigInteger escrow) throws SendingException {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new SendingException("the timeout must be positive, not " + format(timeout));
-        }
-        if (timeout.compareTo(MAX_TIMEOUT) > 0) {
-            throw new SendingException("the timeout " + format(timeout) + " is longer than the "
-                + "10 days a registration may wait; give --timeout 10d or less");
-        }
+        checkTimeout(timeout);
         if (feeCap.signum() < 0 || feeCap.compareTo(MAX_FEE_CAP) > 0) {
             throw new SendingException("the fee cap " + feeCap + " wei per gas does not fit the "
                 + "contract's 48 bits; give at most " + MAX_FEE_CAP + " wei");
@@ -53,6 +47,21 @@ public record RegistrationTerms(Instant deadline, BigInteger feeCap, BigInteger 
                 + "contract's 80 bits");
         }
         return new RegistrationTerms(chainNow.plus(timeout), feeCap, escrow);
+    }
+
+    /**
+     * Checks a timeout before anything is asked of the chain.
+     *
+     * @throws SendingException when it is not positive or longer than 10 days
+     */
+    public static void checkTimeout(Duration timeout) throws SendingException {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new SendingException("the timeout must be positive, not " + format(timeout));
+        }
+        if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new SendingException("the timeout " + format(timeout) + " is longer than the "
+                + "10 days a registration may wait; give --timeout 10d or less");
+        }
     }
 
     /** A duration as the command line writes it: 10d, 36h, 90m, 45s. */

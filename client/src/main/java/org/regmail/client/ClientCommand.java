@@ -1,0 +1,102 @@
+package org.regmail.client;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.regmail.core.chain.ChainException;
+import org.regmail.core.evidence.RegistrationTrail;
+import org.regmail.core.evidence.TrailException;
+import org.regmail.core.evidence.TrailReader;
+import org.regmail.core.sending.Deployment;
+import org.regmail.core.sending.SentMail;
+import org.web3j.protocol.Web3j;
+import org.regmail.core.sending.SentMailStore;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** What every command shares: the client's home, the output streams, the local record. */
+public abstract class ClientCommand implements Callable<Integer> {
+    @Spec
+    protected CommandSpec spec;
+
+    @Option(names = "--home", paramLabel = "DIR",
+        description = "The client's private directory (default: $REGMAIL_HOME, else ~/.regmail).")
+    Path home;
+
+    protected ClientContext context() {
+        return ((Regmail) spec.root().userObject()).context();
+    }
+
+    protected Path home() {
+        return context().home(home);
+    }
+
+    protected PrintWriter out() {
+        return context().out();
+    }
+
+    protected PrintWriter err() {
+        return context().err();
+    }
+
+    protected SentMailStore store() {
+        return new SentMailStore(home());
+    }
+
+    /**
+     * The local record of a registration (full address or unambiguous prefix), or of the
+     * latest mail sent when {@code registration} is null.
+     */
+    protected SentMail sentMail(String registration) throws java.io.IOException {
+        SentMailStore store = store();
+        if (registration == null) {
+            return store.latest().orElseThrow(() -> UserError.usage("no registered mail was "
+                + "sent from " + home() + "; send one with 'regmail send'"));
+        }
+        if (!registration.matches("(?i)0x[0-9a-f]{1,40}")) {
+            throw UserError.usage("'" + registration + "' is not a registration address (0x and "
+                + "up to 40 hex digits)");
+        }
+        return store.find(registration).orElseThrow(() -> UserError.usage("no registered mail "
+            + registration.toLowerCase() + " in the local record at " + home()
+            + "; 'regmail status --all' lists them"));
+    }
+
+    /** The node to use: {@code --rpc-url}, else $REGMAIL_RPC_URL, else the deployment file's. */
+    protected String rpcUrl(ChainOptions chain) throws Deployment.DeploymentException {
+        String url = chain.rpcUrl(context());
+        return url != null ? url : Deployment.read(chain.deploymentFile(context(), home()))
+            .rpcUrl();
+    }
+
+    /** A client of the node at {@code url}, checked to be on {@code chainId}. */
+    protected Web3j node(String url, long chainId) throws ChainException {
+        long actual = Chains.chainId(url);
+        if (actual != chainId) {
+            throw new ChainException("the node at " + url + " is on chain " + actual
+                + ", not on chain " + chainId + " of the registration; give --rpc-url of a node "
+                + "of chain " + chainId);
+        }
+        return Chains.web3j(url);
+    }
+
+    /** The trail of a sent mail, or a negative answer when it is not on chain. */
+    protected RegistrationTrail trail(Web3j web3j, String url, SentMail mail)
+        throws TrailException {
+        long from = mail.creationBlock() != null ? mail.creationBlock() : 0;
+        return new TrailReader(web3j, url).read(mail.master(), mail.registration(), from)
+            .orElseThrow(() -> UserError.negative("registration " + mail.registration()
+                + " is not on chain " + mail.chainId() + " (state " + mail.state()
+                + "): its transaction was never mined"));
+    }
+
+    /** The recipients' labels: "bob@example.org (to)". */
+    protected static java.util.Map<Integer, String> labels(SentMail mail) {
+        java.util.Map<Integer, String> labels = new java.util.HashMap<>();
+        mail.recipients().forEach(r -> labels.put(r.index(), r.address() + " ("
+            + TrailText.kind(r.kind()) + ")"));
+        return labels;
+    }
+}

@@ -1,0 +1,58 @@
+package org.regmail.client;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+import jakarta.mail.MessagingException;
+import org.regmail.core.chain.ChainException;
+import org.regmail.core.evidence.TrailException;
+import org.regmail.core.keys.KeyException;
+import org.regmail.core.sending.Deployment;
+import org.regmail.core.sending.SendingException;
+
+/** How an exception escaping a command is told to the user: one line and an exit code. */
+record Failure(int exitCode, String message) {
+    static Failure of(Throwable e) {
+        if (e instanceof UserError error) {
+            return new Failure(error.exitCode(), error.getMessage());
+        }
+        if (e instanceof ChainException chain) {
+            return new Failure(ExitCode.CHAIN, chain.isUnreachable()
+                ? firstLine(chain.getMessage()) + "; is the node running? name another with "
+                    + "--rpc-url"
+                : firstLine(chain.getMessage()));
+        }
+        if (e instanceof TrailException trail) {
+            return new Failure(ExitCode.CHAIN, trail.isUnreachable()
+                ? firstLine(trail.getMessage()) + "; is the node running? name another with "
+                    + "--rpc-url"
+                : firstLine(trail.getMessage()));
+        }
+        if (e instanceof KeyException || e instanceof SendingException
+            || e instanceof Deployment.DeploymentException) {
+            return new Failure(ExitCode.USAGE, firstLine(e.getMessage()));
+        }
+        if (e instanceof MessagingException mail) {
+            return new Failure(ExitCode.MAIL, "the SMTP submission failed: "
+                + firstLine(String.valueOf(mail.getMessage())));
+        }
+        if (e instanceof NoSuchFileException missing) {
+            return new Failure(ExitCode.USAGE, "there is no file " + missing.getFile());
+        }
+        if (e instanceof AccessDeniedException denied) {
+            return new Failure(ExitCode.USAGE, "permission denied on " + denied.getFile());
+        }
+        if (e instanceof IOException io) {
+            return new Failure(ExitCode.USAGE, "cannot read or write a file: "
+                + firstLine(String.valueOf(io.getMessage())));
+        }
+        return new Failure(ExitCode.INTERNAL, "internal error, please report it: "
+            + e.getClass().getName() + ": " + firstLine(String.valueOf(e.getMessage()))
+            + " (REGMAIL_DEBUG=1 prints the stack trace)");
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "" : text.lines().findFirst().orElse("");
+    }
+}

@@ -1,0 +1,79 @@
+package org.regmail.client.commands;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.regmail.client.Amounts;
+import org.regmail.client.ChainOptions;
+import org.regmail.client.ClientCommand;
+import org.regmail.client.ExitCode;
+import org.regmail.client.TrailText;
+import org.regmail.core.evidence.RegistrationTrail;
+import org.regmail.core.evidence.TrailEvent;
+import org.regmail.core.sending.SentMail;
+import org.web3j.protocol.Web3j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The trail of a registered mail, per recipient, from the chain. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {"Show what the chain says happened to a registered mail: per recipient "
+        + "(by address, from the local record) each status with its time, block and "
+        + "transaction.",
+        "Without REGISTRATION, the latest mail sent; --all lists every mail sent."})
+public final class StatusCommand extends ClientCommand {
+    @Parameters(arity = "0..1", paramLabel = "REGISTRATION",
+        description = "Registration address (or an unambiguous prefix).")
+    String registration;
+
+    @Option(names = "--all", description = "List every registered mail in the local record.")
+    boolean all;
+
+    @Mixin
+    ChainOptions chain;
+
+    @Override
+    public Integer call() throws Exception {
+        if (all) {
+            List<SentMail> mails = store().list();
+            if (mails.isEmpty()) {
+                out().println("no registered mail was sent from " + home());
+            }
+            for (SentMail mail : mails) {
+                out().println(mail.registration() + "  " + mail.state() + "  chain "
+                    + mail.chainId() + "  " + mail.recipients().size() + " recipients  "
+                    + (mail.subject() == null ? "" : mail.subject()));
+            }
+            return ExitCode.OK;
+        }
+        SentMail mail = sentMail(registration);
+        String url = rpcUrl(chain);
+        Web3j web3j = node(url, mail.chainId());
+        try {
+            RegistrationTrail trail = trail(web3j, url, mail);
+            print(mail, trail);
+            return ExitCode.OK;
+        } finally {
+            web3j.shutdown();
+        }
+    }
+
+    void print(SentMail mail, RegistrationTrail trail) {
+        out().println("registered mail " + mail.registration() + " on chain " + mail.chainId()
+            + " (" + mail.state().name().toLowerCase() + ")");
+        if (mail.subject() != null) {
+            out().println("subject         " + mail.subject());
+        }
+        TrailEvent created = trail.events().get(0);
+        out().println("created         " + Instant.ofEpochSecond(created.timestamp()) + "  block "
+            + created.blockNumber() + "  tx " + created.transactionHash());
+        out().println("deadline        " + TrailText.deadline(trail.facts().deadline(),
+            trail.readAtTime()));
+        out().println("escrow          " + Amounts.ether(trail.facts().escrow()) + " deposited");
+        TrailText.printRecipients(out(), trail, labels(mail));
+        out().println(trail.isFinal() ? "every recipient is final"
+            : "not every recipient is final yet");
+    }
+}
