@@ -32,6 +32,11 @@ public record EmlMessage(byte[] message, String from, List<String> to, List<Stri
     public static EmlMessage prepare(byte[] eml, Instant now,
                                      java.util.function.Function<String, String> messageIdSource) {
         byte[] message = RegisteredMessage.withCrlf(eml);
+        try {
+            RegisteredMessage.requireSevenBit(message);
+        } catch (org.regmail.core.sending.SendingException e) {
+            throw UserError.usage(e.getMessage());
+        }
         String from = RegisteredMessage.field(message, "From")
             .map(value -> addresses(value, "From").stream().findFirst().orElse(null))
             .orElseThrow(() -> UserError.usage("the message has no From field; give one"));

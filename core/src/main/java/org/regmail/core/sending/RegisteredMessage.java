@@ -58,6 +58,29 @@ public final class RegisteredMessage {
      * @throws SendingException naming the first rule broken and what to do about it
      */
     public static void requireSubmittable(byte[] message) throws SendingException {
+        requireSevenBit(message);
+        for (String name : List.of("From", "Date", "Message-ID")) {
+            if (field(message, name).isEmpty()) {
+                throw new SendingException("the message has no " + name + " field; it is part "
+                    + "of the content commitment and must be set before hashing");
+            }
+        }
+        if (field(message, "Bcc").isPresent()) {
+            throw new SendingException("the message has a Bcc field, which would reveal the "
+                + "blind copies to every recipient; remove it and name them with --bcc");
+        }
+        if (field(message, RegisteredMailHeader.NAME).isPresent()) {
+            throw new SendingException("the message already has a " + RegisteredMailHeader.NAME
+                + " field; give the message as it was before registration");
+        }
+    }
+
+    /**
+     * Checks that the message is 7-bit with CRLF line ends and lines of at most 998 octets.
+     *
+     * @throws SendingException naming the first line at fault
+     */
+    public static void requireSevenBit(byte[] message) throws SendingException {
         int line = 1;
         int lineStart = 0;
         for (int i = 0; i < message.length; i++) {
@@ -84,20 +107,6 @@ public final class RegisteredMessage {
         if (message.length - lineStart > MAX_LINE_LENGTH) {
             throw new SendingException("line " + line + " of the message is longer than "
                 + MAX_LINE_LENGTH + " octets");
-        }
-        for (String name : List.of("From", "Date", "Message-ID")) {
-            if (field(message, name).isEmpty()) {
-                throw new SendingException("the message has no " + name + " field; it is part "
-                    + "of the content commitment and must be set before hashing");
-            }
-        }
-        if (field(message, "Bcc").isPresent()) {
-            throw new SendingException("the message has a Bcc field, which would reveal the "
-                + "blind copies to every recipient; remove it and name them with --bcc");
-        }
-        if (field(message, RegisteredMailHeader.NAME).isPresent()) {
-            throw new SendingException("the message already has a " + RegisteredMailHeader.NAME
-                + " field; give the message as it was before registration");
         }
     }
 

@@ -1,0 +1,315 @@
+package org.regmail.client;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.regmail.client.testing.MailSink;
+import org.regmail.client.testing.RegmailRunner;
+import org.regmail.client.testing.TestChain;
+import org.regmail.contracts.devchain.Anvil;
+import org.regmail.contracts.generated.EmailRegistration;
+import org.regmail.contracts.testing.AnvilExtension;
+import org.regmail.core.commitment.ContentCommitment;
+import org.regmail.core.envelope.RegisteredMailHeader;
+import org.regmail.core.envelope.RegistrationEnvelope;
+import org.regmail.core.sending.RegisteredMessage;
+import org.regmail.core.sending.SentMail;
+import org.regmail.core.sending.SentMailStore;
+import org.web3j.utils.Numeric;
+
+class SendCommandTest {
+    @RegisterExtension
+    static final AnvilExtension CHAIN = AnvilExtension.isolatingEachTest();
+    @RegisterExtension
+    final GreenMailExtension smtp = MailSink.create();
+
+    static TestChain chain;
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path files;
+    RegmailRunner regmail;
+
+    @BeforeAll
+    static void deploy() throws Exception {
+        chain = TestChain.deploy(CHAIN.web3j(), CHAIN.rpcUrl());
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        regmail = new RegmailRunner(home.resolve("regmail"));
+        chain.writeDeployment(regmail.home());
+    }
+
+    Path passwordFile() throws Exception {
+        Path file = files.resolve("smtp-password");
+        Files.writeString(file, MailSink.PASSWORD + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    RegmailRunner.Result send(String... extra) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("send", "--dev-account", "4",
+            "--smtp-host", "127.0.0.1", "--smtp-port",
+            Integer.toString(smtp.getSmtp().getPort()), "--smtp-password-file",
+            passwordFile().toString()));
+        args.addAll(List.of(extra));
+        return regmail.run(args.toArray(String[]::new));
+    }
+
+    static byte[] raw(MimeMessage message) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        message.writeTo(out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void shouldRegisterAndSubmitAComposedMailWithBccOnlyInTheEnvelope() throws Exception {
+        RegmailRunner.Result result = send("--from", "Alice <alice@sender.example>",
+            "--to", "Bob <bob@recipient.example>", "--cc", "carol@second.example",
+            "--bcc", "dave@plain.example", "--subject", "Contract été", "--body",
+            "Please find the terms.\nLine two é.", "--timeout", "3d");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.OK);
+        SentMail mail = new SentMailStore(regmail.home()).latest().orElseThrow();
+        assertThat(result.out()).contains("registered mail " + mail.registration()
+            + " submitted to 127.0.0.1:" + smtp.getSmtp().getPort());
+        assertThat(result.err()).contains("warning: the domain plain.example has no registered "
+            + "server: the trail of its recipients ends at HANDED_OFF");
+        assertThat(mail.state()).isEqualTo(SentMail.State.SUBMITTED);
+        assertThat(mail.recipients()).extracting(SentMail.SentRecipient::address)
+            .containsExactly("bob@recipient.example", "carol@second.example", "dave@plain.example");
+
+        MimeMessage[] received = smtp.getReceivedMessages();
+        assertThat(received).hasSize(3);
+        byte[] submitted = raw(received[0]);
+        String text = new String(submitted, US_ASCII);
+        assertThat(text).doesNotContainIgnoringCase("dave@plain.example")
+            .doesNotContainIgnoringCase("\nBcc:");
+        for (int i = 0; i < submitted.length; i++) {
+            assertThat(submitted[i] & 0xff).as("byte %d is 7-bit", i).isLessThan(0x80);
+        }
+
+        String header = RegisteredMessage.field(submitted, RegisteredMailHeader.NAME)
+            .orElseThrow();
+        RegistrationEnvelope envelope = RegisteredMailHeader.open(header,
+            Anvil.devAccount(1).getEcKeyPair());
+        assertThat(envelope.registration()).isEqualTo(mail.registration());
+        assertThat(envelope.recipientIndexes()).containsExactly(0, 1, 2);
+        byte[] commitment = ContentCommitment.contentCommitment(envelope.salt(),
+            ContentCommitment.contentHash(submitted));
+        envelope.verifyOwner(commitment, Anvil.devAccount(4).getAddress());
+
+        EmailRegistration registration = chain.fixture.registration(mail.registration());
+        assertThat(registration.terms().send().component5().intValue()).isEqualTo(3);
+        assertThat(registration.recipient(java.math.BigInteger.TWO).send().component1())
+            .isEqualTo("0x0000000000000000000000000000000000000000");
+        assertThat(Numeric.toHexString(commitment)).isEqualTo(mail.contentCommitment());
+    }
+
+    @Test
+    void shouldKeepTheLocalRecordPrivate() throws Exception {
+        RegmailRunner.Result result = send("--from", "alice@sender.example", "--to",
+            "bob@recipient.example", "--subject", "Private", "--body", "x");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        Path home = regmail.home();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home)))
+            .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+            home.resolve("sent")))).isEqualTo("rwx------");
+        try (Stream<Path> sent = Files.list(home.resolve("sent"))) {
+            for (Path file : sent.toList()) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .as(file.toString()).isEqualTo("rw-------");
+            }
+        }
+        SentMail mail = new SentMailStore(home).latest().orElseThrow();
+        assertThat(result.out() + result.err()).doesNotContain(mail.salt().substring(2));
+    }
+
+    @Test
+    void shouldSendAnExistingEmlRemovingItsBccField() throws Exception {
+        Path eml = files.resolve("contract.eml");
+        Files.writeString(eml, String.join("\n",
+            "From: Alice <alice@sender.example>",
+            "To: bob@recipient.example",
+            "Bcc: erin@second.example",
+            "Subject: From a file",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=us-ascii",
+            "",
+            "Body from a file.",
+            ""), US_ASCII);
+
+        RegmailRunner.Result result = send("--eml", eml.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        SentMail mail = new SentMailStore(regmail.home()).latest().orElseThrow();
+        assertThat(mail.recipients()).extracting(SentMail.SentRecipient::address, r -> r.kind())
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("bob@recipient.example",
+                SentMail.Kind.TO), org.assertj.core.groups.Tuple.tuple("erin@second.example",
+                SentMail.Kind.BCC));
+        byte[] submitted = raw(smtp.getReceivedMessages()[0]);
+        assertThat(RegisteredMessage.field(submitted, "Bcc")).isEmpty();
+        assertThat(RegisteredMessage.field(submitted, "Message-ID")).isPresent();
+        assertThat(RegisteredMessage.field(submitted, "Date")).isPresent();
+        assertThat(Numeric.toHexString(ContentCommitment.contentHash(submitted)))
+            .isEqualTo(mail.contentHash());
+    }
+
+    @Test
+    void shouldResubmitAMailWhoseSubmissionFailed() throws Exception {
+        RegmailRunner.Result first = send("--from", "alice@sender.example", "--to",
+            "bob@recipient.example", "--subject", "Again", "--body", "x");
+        assertThat(first.exitCode()).isZero();
+        SentMail mail = new SentMailStore(regmail.home()).latest().orElseThrow();
+
+        RegmailRunner.Result again = send("--resubmit", mail.registration());
+
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(smtp.getReceivedMessages()).hasSize(2);
+        assertThat(RegisteredMessage.field(raw(smtp.getReceivedMessages()[1]),
+            RegisteredMailHeader.NAME)).contains(mail.headerValue());
+    }
+
+    @Test
+    void shouldShowThePlanWithoutSpendingOnADryRun() throws Exception {
+        RegmailRunner.Result result = send("--from", "alice@sender.example", "--to",
+            "bob@recipient.example", "--subject", "Dry", "--body", "x", "--dry-run",
+            "--escrow", "0.001", "--fee-cap", "2gwei");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("recipient 0     bob@recipient.example (to) → server "
+            + chain.fixture.recipientServer.getAddress().toLowerCase())
+            .contains("escrow          0.001 ETH for about 6 records of 60000 gas at a fee cap "
+                + "of 2 gwei")
+            .contains("dry run: nothing created, nothing submitted");
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+        assertThat(new SentMailStore(regmail.home()).list()).isEmpty();
+    }
+
+    @Nested
+    class UserErrors {
+        @Test
+        void shouldRefuseABadAddress() throws Exception {
+            RegmailRunner.Result result = send("--from", "alice@sender.example", "--to",
+                "bob@", "--subject", "x", "--body", "y");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("--to 'bob@' is not a mail address; write it "
+                + "as name@example.org");
+        }
+
+        @Test
+        void shouldRefuseATimeoutOverTenDays() throws Exception {
+            RegmailRunner.Result result = send("--from", "alice@sender.example", "--to",
+                "bob@recipient.example", "--subject", "x", "--body", "y", "--timeout", "11d");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("the timeout 11d is longer than the 10 days a "
+                + "registration may wait; give --timeout 10d or less");
+        }
+
+        @Test
+        void shouldSayTheNodeIsUnreachable() throws Exception {
+            RegmailRunner.Result result = send("--from", "alice@sender.example", "--to",
+                "bob@recipient.example", "--subject", "x", "--body", "y", "--rpc-url",
+                "http://127.0.0.1:9");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.CHAIN);
+            assertThat(result.error()).startsWith("cannot reach the Ethereum node at "
+                + "http://127.0.0.1:9 (").endsWith("); is the node running? name another "
+                + "with --rpc-url");
+        }
+
+        @Test
+        void shouldRefuseAWrongSmtpPasswordBeforeRegisteringAnything() throws Exception {
+            Path wrong = files.resolve("wrong");
+            Files.writeString(wrong, "not-the-password\n");
+            Files.setPosixFilePermissions(wrong, PosixFilePermissions.fromString("rw-------"));
+
+            RegmailRunner.Result result = regmail.run("send", "--dev-account", "4",
+                "--smtp-host", "127.0.0.1", "--smtp-port",
+                Integer.toString(smtp.getSmtp().getPort()), "--smtp-password-file",
+                wrong.toString(), "--from", "alice@sender.example", "--to",
+                "bob@recipient.example", "--subject", "x", "--body", "y");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.MAIL);
+            assertThat(result.error()).isEqualTo("the SMTP server 127.0.0.1:"
+                + smtp.getSmtp().getPort() + " refused the login alice@sender.example; check "
+                + "--smtp-user and --smtp-password-file (nothing was registered)");
+            assertThat(new SentMailStore(regmail.home()).list()).isEmpty();
+        }
+
+        @Test
+        void shouldRefuseASenderDomainWithoutServer() throws Exception {
+            RegmailRunner.Result result = send("--from", "alice@nowhere.example", "--to",
+                "bob@recipient.example", "--subject", "x", "--body", "y");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("no server is registered for the sender's "
+                + "domain nowhere.example in the directory; its administrator runs 'regmail "
+                + "server register', or name another with --server-domain");
+        }
+
+        @Test
+        void shouldRefuseAnEightBitEml() throws Exception {
+            Path eml = files.resolve("8bit.eml");
+            Files.write(eml, ("From: alice@sender.example\r\nTo: bob@recipient.example\r\n"
+                + "Subject: x\r\nContent-Transfer-Encoding: 8bit\r\n\r\nd\u00e9j\u00e0\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+            RegmailRunner.Result result = send("--eml", eml.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("the message holds an 8-bit or NUL byte on "
+                + "line 6; encode its body quoted-printable or base64 and its headers with "
+                + "RFC 2047, so that no relay re-encodes it");
+        }
+
+        @Test
+        void shouldRefuseAWrongKeystorePassword() throws Exception {
+            Path passwords = files.resolve("keystore-password");
+            Files.writeString(passwords, "right\n");
+            Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-------"));
+            Path keystore = files.resolve("owner.json");
+            assertThat(regmail.run("account", "new", "--import-dev", "4", "--keystore",
+                keystore.toString(), "--password-file", passwords.toString()).exitCode()).isZero();
+            Files.writeString(passwords, "wrong\n");
+
+            RegmailRunner.Result result = regmail.run("send", "--keystore", keystore.toString(),
+                "--password-file", passwords.toString(), "--from", "alice@sender.example",
+                "--to", "bob@recipient.example", "--subject", "x", "--body", "y");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("wrong password for the keystore " + keystore);
+        }
+
+        @Test
+        void shouldRefuseAMissingRecipient() {
+            RegmailRunner.Result result = regmail.run("send", "--dev-account", "4", "--from",
+                "alice@sender.example", "--subject", "x");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("give at least one recipient with --to, --cc "
+                + "or --bcc");
+        }
+    }
+}
