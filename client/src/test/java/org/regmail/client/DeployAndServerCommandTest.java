@@ -1,0 +1,239 @@
+package org.regmail.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.regmail.client.testing.RegmailRunner;
+import org.regmail.contracts.devchain.Anvil;
+import org.regmail.contracts.generated.EmailRegistrationMaster;
+import org.regmail.contracts.devchain.DevTransactions;
+import org.regmail.contracts.testing.AnvilExtension;
+import org.regmail.core.sending.Deployment;
+
+class DeployAndServerCommandTest {
+    @RegisterExtension
+    static final AnvilExtension CHAIN = AnvilExtension.isolatingEachTest();
+
+    @TempDir
+    Path dir;
+    RegmailRunner regmail;
+
+    @BeforeEach
+    void setUp() {
+        regmail = new RegmailRunner(dir.resolve("home"));
+    }
+
+    RegmailRunner.Result deploy() {
+        return regmail.run("deploy", "--rpc-url", CHAIN.rpcUrl(), "--dev-account", "0");
+    }
+
+    Path secret(String name, String content) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    @Test
+    void shouldDeployAndWriteTheDeploymentFile() throws Exception {
+        RegmailRunner.Result result = deploy();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        Path file = regmail.home().resolve("deployment.json");
+        Deployment deployment = Deployment.read(file);
+        EmailRegistrationMaster master = EmailRegistrationMaster.load(deployment.master(),
+            CHAIN.web3j(), DevTransactions.manager(CHAIN.web3j(), Anvil.devAccount(0)),
+            DevTransactions.gas());
+        assertThat(deployment.chainId()).isEqualTo(31337);
+        assertThat(deployment.rpcUrl()).isEqualTo(CHAIN.rpcUrl());
+        assertThat(deployment.factory()).isEqualTo(master.factory().send().toLowerCase());
+        assertThat(deployment.implementation())
+            .isEqualTo(master.implementation().send().toLowerCase());
+        assertThat(deployment.block()).isEqualTo(1);
+        assertThat(result.out()).contains("master          " + deployment.master());
+        assertThat(result.err()).contains("deploying the contracts on chain 31337 …");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+            .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(regmail.home())))
+            .isEqualTo("rwx------");
+    }
+
+    @Test
+    void shouldRegisterApproveAndShowAServer() throws Exception {
+        assertThat(deploy().exitCode()).isZero();
+        Path keystore = dir.resolve("server.json");
+        Path password = secret("server-password", "server-secret");
+        assertThat(regmail.run("account", "new", "--import-dev", "1", "--keystore",
+            keystore.toString(), "--password-file", password.toString()).exitCode()).isZero();
+
+        RegmailRunner.Result registered = regmail.run("server", "register", "--domain",
+            "Mail.Example", "--keystore", keystore.toString(), "--password-file",
+            password.toString());
+        RegmailRunner.Result pending = regmail.run("server", "show", "mail.example");
+        RegmailRunner.Result approved = regmail.run("server", "approve", "mail.example",
+            "--dev-account", "0");
+        RegmailRunner.Result shown = regmail.run("server", "show", "mail.example");
+
+        String server = Anvil.devAccount(1).getAddress().toLowerCase();
+        assertThat(registered.exitCode()).as(registered.toString()).isZero();
+        assertThat(registered.out()).contains("server " + server + " registered for mail.example");
+        assertThat(pending.out()).contains("approved   no");
+        assertThat(approved.exitCode()).as(approved.toString()).isZero();
+        assertThat(shown.out()).contains("domain     mail.example", "server     " + server,
+            "approved   yes");
+
+        RegmailRunner.Result revoked = regmail.run("server", "revoke", server, "--dev-account",
+            "0");
+        assertThat(revoked.exitCode()).as(revoked.toString()).isZero();
+        assertThat(regmail.run("server", "show", server).out()).contains("approved   no");
+    }
+
+    @Test
+    void shouldListEveryCommandAndTheExitCodesInTheHelp() {
+        RegmailRunner.Result help = regmail.run("--help");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("deploy", "server", "send", "status", "watch", "evidence",
+            "verify", "withdraw", "4  mail: SMTP server unreachable");
+        for (String command : new String[] {"deploy", "server", "account", "send", "status",
+            "watch", "evidence", "verify", "withdraw", "demo"}) {
+            RegmailRunner.Result commandHelp = regmail.run(command, "--help");
+            assertThat(commandHelp.exitCode()).as(command).isZero();
+            assertThat(commandHelp.out()).as(command).startsWith("Usage: regmail " + command);
+        }
+        assertThat(regmail.run("server", "register", "--help").exitCode()).isZero();
+    }
+
+    @Nested
+    class UserErrors {
+        @Test
+        void shouldSayTheNodeIsUnreachable() {
+            RegmailRunner.Result result = regmail.run("deploy", "--rpc-url",
+                "http://127.0.0.1:9", "--dev-account", "0");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.CHAIN);
+            assertThat(result.error()).startsWith("cannot reach the Ethereum node at "
+                + "http://127.0.0.1:9 (").endsWith("); is the node running? name another with "
+                + "--rpc-url");
+        }
+
+        @Test
+        void shouldRefuseToOverwriteADeployment() {
+            assertThat(deploy().exitCode()).isZero();
+
+            RegmailRunner.Result again = deploy();
+
+            assertThat(again.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(again.error()).isEqualTo("the deployment file "
+                + regmail.home().resolve("deployment.json") + " exists; give --force to replace "
+                + "it or --out to write another");
+        }
+
+        @Test
+        void shouldRefuseAWrongPassword() throws Exception {
+            Path keystore = dir.resolve("admin.json");
+            Path password = secret("password", "right");
+            regmail.run("account", "new", "--keystore", keystore.toString(), "--password-file",
+                password.toString());
+            Path wrong = secret("wrong", "wrong");
+
+            RegmailRunner.Result result = regmail.run("deploy", "--rpc-url", CHAIN.rpcUrl(),
+                "--keystore", keystore.toString(), "--password-file", wrong.toString());
+
+            assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("wrong password for the keystore " + keystore);
+        }
+
+        @Test
+        void shouldRefuseAKeystoreOthersCanRead() throws Exception {
+            Path keystore = dir.resolve("admin.json");
+            Path password = secret("password", "right");
+            regmail.run("account", "new", "--keystore", keystore.toString(), "--password-file",
+                password.toString());
+            Files.setPosixFilePermissions(keystore, PosixFilePermissions.fromString("rw-r--r--"));
+
+            RegmailRunner.Result result = regmail.run("deploy", "--rpc-url", CHAIN.rpcUrl(),
+                "--keystore", keystore.toString(), "--password-file", password.toString());
+
+            assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("the keystore " + keystore + " is readable or "
+                + "writable by other users; restrict it to its owner (chmod 600)");
+        }
+
+        @Test
+        void shouldAnswerNoForADomainWithoutServer() {
+            assertThat(deploy().exitCode()).isZero();
+
+            RegmailRunner.Result result = regmail.run("server", "show", "nobody.example");
+
+            assertThat(result.exitCode()).isEqualTo(ExitCode.NEGATIVE);
+            assertThat(result.error()).isEqualTo("no server is registered for nobody.example in "
+                + "the directory");
+        }
+
+        @Test
+        void shouldRefuseABadDomainAndABadAddress() {
+            assertThat(deploy().exitCode()).isZero();
+
+            RegmailRunner.Result domain = regmail.run("server", "register", "--domain",
+                "bad domain!", "--dev-account", "1");
+            RegmailRunner.Result address = regmail.run("server", "approve", "0x1234",
+                "--dev-account", "0");
+
+            assertThat(domain.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(domain.error()).isEqualTo("'bad domain!' is not a mail domain (letters, "
+                + "digits, '-' and '.', e.g. mail.example.org)");
+            assertThat(address.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(address.error()).isEqualTo("'0x1234' is not an address (0x and 40 hex "
+                + "digits)");
+        }
+
+        @Test
+        void shouldNameTheBrokenRuleWhenANonAdminApproves() {
+            assertThat(deploy().exitCode()).isZero();
+            assertThat(regmail.run("server", "register", "--domain", "mail.example",
+                "--dev-account", "1").exitCode()).isZero();
+
+            RegmailRunner.Result result = regmail.run("server", "approve", "mail.example",
+                "--dev-account", "5");
+
+            assertThat(result.exitCode()).isEqualTo(ExitCode.CHAIN);
+            assertThat(result.error()).startsWith("the contracts refuse approving server "
+                + Anvil.devAccount(1).getAddress().toLowerCase()
+                + ": AccessControlUnauthorizedAccount(" + Anvil.devAccount(5).getAddress());
+        }
+
+        @Test
+        void shouldSayWhenThereIsNoDeployment() {
+            RegmailRunner.Result result = regmail.run("server", "show", "mail.example");
+
+            assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("there is no deployment file "
+                + regmail.home().resolve("deployment.json") + "; deploy the contracts with "
+                + "'regmail deploy' or name the file with --deployment");
+        }
+
+        @Test
+        void shouldRefuseAnUnknownOptionAndAMissingCommand() {
+            RegmailRunner.Result unknown = regmail.run("send", "--frm", "x");
+            RegmailRunner.Result none = regmail.run();
+            RegmailRunner.Result demo = regmail.run("demo");
+
+            assertThat(unknown.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(unknown.error()).isEqualTo("Unknown options: '--frm', 'x' (see 'regmail "
+                + "send --help')");
+            assertThat(none.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(none.error()).isEqualTo("name a command; 'regmail --help' lists them");
+            assertThat(demo.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(demo.error()).startsWith("'regmail demo' is not there yet");
+        }
+    }
+}
