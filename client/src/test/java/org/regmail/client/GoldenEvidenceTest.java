@@ -1,0 +1,223 @@
+package org.regmail.client;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.regmail.client.testing.GoldenChain;
+import org.regmail.client.testing.Mails;
+import org.regmail.client.testing.RegmailRunner;
+
+/**
+ * {@code regmail verify} on the golden bundles of {@code src/test/resources/evidence}, against
+ * the chain they were made on, rebuilt deterministically ({@link GoldenChain}).
+ *
+ * <p>To rewrite the bundles (after a change to the contracts, the trail or the format):
+ * <pre>
+ * ./mvnw -B verify -pl client -Dtest=GoldenEvidenceTest -Dregmail.evidence.regenerate=true
+ * </pre>
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GoldenEvidenceTest {
+    static final Path GOLDEN = Path.of("src/test/resources/evidence");
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @TempDir
+    static Path dir;
+    static GoldenChain chain;
+
+    @BeforeAll
+    static void rebuildTheChain() throws Exception {
+        chain = GoldenChain.build(dir.resolve("sender"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chain != null) {
+            chain.close();
+        }
+    }
+
+    RegmailRunner.Result verify(String bundle, String... extra) {
+        String[] args = new String[3 + extra.length];
+        args[0] = "verify";
+        args[1] = GOLDEN.resolve(bundle).toString();
+        args[2] = "--rpc-url=" + chain.anvil.rpcUrl();
+        System.arraycopy(extra, 0, args, 3, extra.length);
+        // A stranger's empty home: verify reads no local state.
+        return new RegmailRunner(dir.resolve("stranger")).run(args);
+    }
+
+    @Test
+    @Order(0)
+    @EnabledIfSystemProperty(named = "regmail.evidence.regenerate", matches = "true")
+    void regenerateTheGoldenBundles() throws Exception {
+        Path valid = GOLDEN.resolve("valid.json");
+        RegmailRunner.Result exported = new RegmailRunner(dir.resolve("sender"))
+            .run("evidence", "--embed-eml", "--no-html", "-o", valid.toString());
+        assertThat(exported.exitCode()).as(exported.toString()).isZero();
+        // Bundles are checked in: drop the owner-only mode the client gives them.
+        Files.setPosixFilePermissions(valid,
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        ObjectNode bundle = (ObjectNode) JSON.readTree(valid.toFile());
+
+        ObjectNode changedSalt = bundle.deepCopy();
+        changedSalt.put("salt", "0x" + "5a".repeat(32));
+        write("changed-salt.json", changedSalt);
+
+        ObjectNode withoutEml = bundle.deepCopy();
+        withoutEml.remove("eml");
+        write("altered-eml.json", withoutEml);
+        Files.writeString(GOLDEN.resolve("altered-eml.eml"),
+            Mails.MESSAGE.replace("terms below", "terms above"), US_ASCII);
+
+        ObjectNode otherChain = bundle.deepCopy();
+        otherChain.put("chainId", 1);
+        write("other-chain.json", otherChain);
+
+        ObjectNode forged = bundle.deepCopy();
+        for (JsonNode event : (ArrayNode) forged.get("events")) {
+            if ("DELIVERED".equals(event.path("status").asText())
+                && event.path("recipientIndex").asInt() == 1) {
+                ((ObjectNode) event).put("status", "READ");
+            }
+        }
+        write("forged-event.json", forged);
+    }
+
+    private static void write(String name, JsonNode bundle) throws Exception {
+        Files.writeString(GOLDEN.resolve(name), JSON.writeValueAsString(bundle) + "\n", UTF_8);
+    }
+
+    @Test
+    @Order(1)
+    void shouldRebuildTheChainTheBundlesWereMadeOn() throws Exception {
+        JsonNode valid = JSON.readTree(GOLDEN.resolve("valid.json").toFile());
+
+        assertThat(chain.mail.registration())
+            .as("the golden chain changed: regenerate the bundles (see this class's Javadoc)")
+            .isEqualTo(valid.get("registration").asText());
+        assertThat(chain.deployment.master()).isEqualTo(valid.at("/contracts/master").asText());
+    }
+
+    @Test
+    @Order(2)
+    void shouldFindTheValidBundleValid() {
+        RegmailRunner.Result result = verify("valid.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.OK);
+        assertThat(result.out())
+            .contains("OK        message: the embedded message hashes to the content hash")
+            .contains("OK        content commitment: keccak256(salt ‖ content hash) is")
+            .contains("OK        recipient 1 carol@second.example: keccak256(salt ‖ address) "
+                + "matches its commitment")
+            .contains("OK        registration address: " + chain.mail.registration()
+                + " is the CREATE2 address of owner " + chain.mail.owner())
+            .contains("OK        chain: the node is on chain 31337")
+            .contains("OK        registration code: " + chain.mail.registration()
+                + " holds the EIP-1167 clone of the implementation")
+            .contains("OK        creation: the Master's RegistrationCreated event carries the "
+                + "claimed owner, terms and commitments")
+            .contains("OK        event StatusRecorded READ recipient 0 (block")
+            .contains("recipient 0  bob@recipient.example — final: READ")
+            .doesNotContain("MISMATCH")
+            .contains("verdict: VALID — 21 claims confirmed, none contradicted");
+    }
+
+    @Test
+    @Order(3)
+    void shouldRefuteAChangedSalt() {
+        RegmailRunner.Result result = verify("changed-salt.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
+        assertThat(result.out())
+            .contains("MISMATCH  content commitment: keccak256(salt ‖ content hash) is")
+            .contains("(wrong salt or content hash)")
+            .contains("MISMATCH  recipient 0 bob@recipient.example: keccak256(salt ‖ address) is")
+            .contains("verdict: INVALID — 4 of 21 claims do not hold");
+    }
+
+    @Test
+    @Order(4)
+    void shouldRefuteAnAlteredMessage() {
+        RegmailRunner.Result result = verify("altered-eml.json", "--eml",
+            GOLDEN.resolve("altered-eml.eml").toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
+        assertThat(result.out())
+            .contains("MISMATCH  message: the message given hashes to")
+            .contains(": it is not the message registered")
+            .contains("verdict: INVALID — 1 of 21 claims do not hold");
+        assertThat(verify("altered-eml.json").out())
+            .contains("NOTE      message: no message given: the content hash")
+            .contains("verdict: VALID");
+    }
+
+    @Test
+    @Order(5)
+    void shouldRefuteABundleForAnotherChain() {
+        RegmailRunner.Result result = verify("other-chain.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
+        assertThat(result.out())
+            .contains("MISMATCH  chain: the bundle is for chain 1 but the node at "
+                + chain.anvil.rpcUrl() + " is on chain 31337; give --rpc-url of a node of "
+                + "chain 1")
+            .contains("verdict: INVALID");
+    }
+
+    @Test
+    @Order(6)
+    void shouldRefuteAForgedEvent() {
+        RegmailRunner.Result result = verify("forged-event.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
+        assertThat(result.out())
+            .contains("MISMATCH  event StatusRecorded READ recipient 1 (block")
+            .contains("the chain differs: status: bundle says READ, chain says DELIVERED")
+            .contains("verdict: INVALID — 1 of 21 claims do not hold");
+    }
+
+    @Test
+    @Order(7)
+    void shouldSayWhatIsWrongWithAFileThatIsNoBundle() throws Exception {
+        Path notABundle = dir.resolve("not-a-bundle.json");
+        Files.writeString(notABundle, "{\"format\": \"regmail-evidence\", \"version\": 1}");
+
+        RegmailRunner.Result result = new RegmailRunner(dir.resolve("stranger"))
+            .run("verify", notABundle.toString(), "--rpc-url", chain.anvil.rpcUrl());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.error()).isEqualTo(notABundle + " is not an evidence bundle: "
+            + "'contracts' is missing");
+    }
+
+    @Test
+    @Order(8)
+    void shouldSayTheNodeIsUnreachable() {
+        RegmailRunner.Result result = new RegmailRunner(dir.resolve("stranger"))
+            .run("verify", GOLDEN.resolve("valid.json").toString(), "--rpc-url",
+                "http://127.0.0.1:9");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.CHAIN);
+        assertThat(result.error()).isEqualTo("cannot reach the Ethereum node at "
+            + "http://127.0.0.1:9 (ConnectException); is the node running? name another with "
+            + "--rpc-url");
+    }
+}
