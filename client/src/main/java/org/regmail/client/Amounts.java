@@ -7,9 +7,13 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Ether amounts as people write them: {@code 0.01}, {@code 0.01ether}, {@code 50gwei}, {@code 7wei}. */
+/**
+ * Ether amounts as people write them: {@code 0.01}, {@code 0.01ether}, {@code 50gwei},
+ * {@code 7wei}.
+ */
 public final class Amounts {
-    private static final Pattern AMOUNT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(wei|gwei|eth|ether)?");
+    private static final Pattern AMOUNT =
+        Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(wei|gwei|eth|ether)?");
     private static final BigDecimal GWEI = BigDecimal.TEN.pow(9);
     private static final BigDecimal ETHER = BigDecimal.TEN.pow(18);
 
@@ -25,8 +29,8 @@ public final class Amounts {
     public static BigInteger parse(String text, String defaultUnit, String option) {
         Matcher m = AMOUNT.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw UserError.usage(option + " '" + text + "' is not an amount; write e.g. 0.01ether, "
-                + "50gwei or 1000wei");
+            throw UserError.usage(option + " '" + text + "' is not an amount; write e.g. "
+                + "0.01ether, 50gwei or 1000wei");
         }
         String unit = m.group(2) == null ? defaultUnit : m.group(2);
         BigDecimal value = new BigDecimal(m.group(1));

@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them: {@code 10d}, {@code 36h}, {@code 90m}, {@code 45s}, {@code 2d12h}. */
+/**
+ * Durations as people write them: {@code 10d}, {@code 36h}, {@code 90m}, {@code 45s},
+ * {@code 2d12h}.
+ */
 public final class Durations {
     private static final Pattern PART = Pattern.compile("([0-9]+)([dhms])");
 

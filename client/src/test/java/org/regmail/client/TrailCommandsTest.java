@@ -76,8 +76,8 @@ class TrailCommandsTest {
             .contains("recipient 1  carol@second.example (cc) — waiting: DELIVERED")
             .contains("recipient 2  dave@plain.example (bcc) — final: HANDED_OFF (its domain "
                 + "has no server)")
-            .containsPattern("    READ +20\\d\\d-\\d\\d-\\d\\dT[0-9:]+Z  block \\d+  tx 0x[0-9a-f]{64}"
-                + "  by " + chain.fixture.recipientServer.getAddress().toLowerCase())
+            .containsPattern("    READ +20\\d\\d-\\d\\d-\\d\\dT[0-9:]+Z  block \\d+  tx "
+                + "0x[0-9a-f]{64}  by " + chain.fixture.recipientServer.getAddress().toLowerCase())
             .contains("not every recipient is final yet");
         RegmailRunner.Result all = regmail.run("status", "--all");
         assertThat(all.out()).contains(mail.registration() + "  CREATED  chain 31337  3 "

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 
 /** The signing account: create a keystore, show the address and balance. */
 @Command(name = "account", mixinStandardHelpOptions = true,
-    description = "The account that signs: create its keystore, show its address and balance.",
+    description = "Create the signing account's keystore, or show its address and balance.",
     subcommands = {AccountCommand.New.class, AccountCommand.Show.class})
 public final class AccountCommand implements Runnable {
     @picocli.CommandLine.Spec

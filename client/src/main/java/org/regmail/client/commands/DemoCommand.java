@@ -6,8 +6,7 @@ import picocli.CommandLine.Command;
 
 /** Placeholder: the end-to-end demo arrives with the integration work. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Not there yet: the whole story on this machine arrives with the end-to-end "
-        + "work.")
+    description = "Not there yet: the whole story on this machine arrives later.")
 public final class DemoCommand extends ClientCommand {
     @Override
     public Integer call() {

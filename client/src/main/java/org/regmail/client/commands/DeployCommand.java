@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 
 /** Deploys the Master (which deploys the factory and the implementation). */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
-    description = {"Deploy the contracts: the Master deploys the factory and the "
+    description = {"Deploy the contracts and write the deployment file.",
+        "The Master deploys the factory and the "
         + "EmailRegistration implementation. The signing account becomes directory admin.",
         "Writes the deployment file (chainId, rpcUrl, master, factory, implementation, block) "
         + "that the other commands and the servers read."})

@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
 
 /** Exports the evidence bundle (JSON) and its HTML report. */
 @Command(name = "evidence", mixinStandardHelpOptions = true,
-    description = {"Export the evidence of a registered mail: a JSON bundle (chain id, "
+    description = {"Export the evidence bundle (JSON) and an HTML report.",
+        "The evidence of a registered mail: a JSON bundle (chain id, "
         + "contract addresses, salt, commitments, recipients, every event with block, time, "
         + "transaction and log index; optionally the original message) and an HTML report of "
         + "the same trail.",

@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
 
 /** Sends one registered mail: compose or take an .eml, register it, submit it over SMTP. */
 @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Send a registered mail: compose it (or take an existing .eml), create its "
+    description = {"Send a registered mail.",
+        "Compose it (or take an existing .eml), create its "
         + "registration with the escrow in one transaction, add the Registered-Mail header "
         + "sealed for the sender's server, and submit it over authenticated SMTP.",
         "Bcc recipients are registered (as salted hashes) but never appear in any header.",

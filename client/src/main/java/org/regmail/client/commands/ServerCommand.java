@@ -24,8 +24,9 @@ import picocli.CommandLine.Parameters;
 
 /** The Master's server directory: register, approve, revoke, show. */
 @Command(name = "server", mixinStandardHelpOptions = true,
-    description = "The server directory: a mail server publishes its domain and key, a "
-        + "directory admin approves it, anyone looks a domain up.",
+    description = {"Register, approve, revoke or show a mail server in the directory.",
+        "A mail server publishes its domain and key, a "
+        + "directory admin approves it, anyone looks a domain up."},
     subcommands = {ServerCommand.Register.class, ServerCommand.Approve.class,
         ServerCommand.Revoke.class, ServerCommand.Show.class})
 public final class ServerCommand implements Runnable {
@@ -156,7 +157,8 @@ public final class ServerCommand implements Runnable {
         @Mixin
         ChainOptions chain;
 
-        @Parameters(paramLabel = "DOMAIN|ADDRESS", description = "A mail domain or a server address.")
+        @Parameters(paramLabel = "DOMAIN|ADDRESS",
+            description = "A mail domain or a server address.")
         String target;
 
         @Override

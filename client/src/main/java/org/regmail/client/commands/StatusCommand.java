@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** The trail of a registered mail, per recipient, from the chain. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show what the chain says happened to a registered mail: per recipient "
+    description = {"Show the trail of a registered mail, per recipient.",
+        "What the chain says happened to the mail: per recipient "
         + "(by address, from the local record) each status with its time, block and "
         + "transaction.",
         "Without REGISTRATION, the latest mail sent; --all lists every mail sent."})

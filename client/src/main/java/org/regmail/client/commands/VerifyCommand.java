@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 
 /** Verifies an evidence bundle against any node; needs no local state. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-    description = {"Verify an evidence bundle against any node of its chain, trusting neither "
+    description = {"Verify an evidence bundle against any node; exit 1 on any mismatch.",
+        "Checks the bundle against any node of its chain, trusting neither "
         + "the sender nor the mail servers: recompute the commitments from the salt (and the "
         + "message, when given or embedded), check the registration is the Master's genuine "
         + "CREATE2 clone, and compare every claimed event with the chain.",

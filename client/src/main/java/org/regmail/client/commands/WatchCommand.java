@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 
 /** Follows a registered mail live until every recipient is final. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
-    description = {"Follow a registered mail live: print each new event as the chain records "
+    description = {"Follow a registered mail live until every recipient is final.",
+        "Print each new event as the chain records "
         + "it, and end (exit 0) when every recipient is final: read, deleted, rejected or "
         + "expired; downloaded with the deadline passed; or handed off when its domain has "
         + "no server.",

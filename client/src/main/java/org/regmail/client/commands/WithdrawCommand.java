@@ -33,8 +33,8 @@ import picocli.CommandLine.Parameters;
 
 /** Returns the unused escrow once every recipient is final. */
 @Command(name = "withdraw", mixinStandardHelpOptions = true,
-    description = {"Return what is left of a registration's escrow to its owner once every "
-        + "recipient is final.",
+    description = {"Return the unused escrow once every recipient is final.",
+        "Pays what is left of a registration's escrow back to its owner.",
         "Recipients past the deadline and never downloaded are first recorded EXPIRED (anyone "
         + "may; the owner pays that gas), unless --no-expire. Exit 1 when a recipient is not "
         + "final yet."})

@@ -204,7 +204,8 @@ public final class TrailReader {
         List<Log> logs = new ArrayList<>();
         for (long start = from; start <= to; start += LOG_RANGE) {
             long end = Math.min(to, start + LOG_RANGE - 1);
-            EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(start)),
+            EthFilter filter = new EthFilter(
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(start)),
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(end)), address);
             if (topic0 != null) {
                 filter.addOptionalTopics(topic0.toArray(String[]::new));

@@ -17,7 +17,8 @@ import java.util.Set;
 public final class PrivateFiles {
     private static final Set<PosixFilePermission> DIRECTORY =
         PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> FILE =
+        PosixFilePermissions.fromString("rw-------");
 
     private PrivateFiles() {
     }

@@ -18,9 +18,11 @@ public record RegistrationTerms(Instant deadline, BigInteger feeCap, BigInteger 
     /** Longest wait the Master accepts ({@code EmailRegistrationMaster.MAX_DEADLINE}). */
     public static final Duration MAX_TIMEOUT = Duration.ofDays(10);
     /** The fee cap is a uint48 on chain. */
-    public static final BigInteger MAX_FEE_CAP = BigInteger.ONE.shiftLeft(48).subtract(BigInteger.ONE);
+    public static final BigInteger MAX_FEE_CAP =
+        BigInteger.ONE.shiftLeft(48).subtract(BigInteger.ONE);
     /** The escrow is held in 80-bit balances on chain. */
-    public static final BigInteger MAX_ESCROW = BigInteger.ONE.shiftLeft(80).subtract(BigInteger.ONE);
+    public static final BigInteger MAX_ESCROW =
+        BigInteger.ONE.shiftLeft(80).subtract(BigInteger.ONE);
 
     public RegistrationTerms {
         Objects.requireNonNull(deadline, "deadline");
