@@ -37,6 +37,12 @@ record Failure(int exitCode, String message) {
             return new Failure(ExitCode.MAIL, "the SMTP submission failed: "
                 + firstLine(String.valueOf(mail.getMessage())));
         }
+        if (e instanceof java.net.ConnectException || e instanceof java.net.SocketTimeoutException
+            || e instanceof java.net.UnknownHostException) {
+            return new Failure(ExitCode.CHAIN, "lost the connection to the Ethereum node ("
+                + firstLine(String.valueOf(e.getMessage())) + "); is the node running? name "
+                + "another with --rpc-url");
+        }
         if (e instanceof NoSuchFileException missing) {
             return new Failure(ExitCode.USAGE, "there is no file " + missing.getFile());
         }

@@ -205,6 +205,41 @@ class SendCommandTest {
         assertThat(new SentMailStore(regmail.home()).list()).isEmpty();
     }
 
+    @Test
+    void shouldComposeHtmlAndAttachmentsInSevenBitParts() throws Exception {
+        Path html = files.resolve("body.html");
+        Files.writeString(html, "<p>Les termes, d\u00e9j\u00e0 sign\u00e9s.</p>");
+        Path attachment = files.resolve("terms.bin");
+        Files.write(attachment, new byte[] {0, (byte) 0xff, 10, 13, 65});
+
+        RegmailRunner.Result result = send("--from", "alice@sender.example", "--to",
+            "bob@recipient.example", "--subject", "Terms", "--body", "Les termes.",
+            "--html-file", html.toString(), "--attach", attachment.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        MimeMessage received = smtp.getReceivedMessages()[0];
+        byte[] submitted = raw(received);
+        RegisteredMessage.requireSevenBit(RegisteredMessage.withoutField(submitted,
+            RegisteredMailHeader.NAME));
+        jakarta.mail.internet.MimeMultipart mixed =
+            (jakarta.mail.internet.MimeMultipart) received.getContent();
+        assertThat(mixed.getCount()).isEqualTo(2);
+        assertThat(mixed.getBodyPart(0).isMimeType("multipart/alternative")).isTrue();
+        assertThat(mixed.getBodyPart(1).getFileName()).isEqualTo("terms.bin");
+        SentMail mail = new SentMailStore(regmail.home()).latest().orElseThrow();
+        assertThat(Numeric.toHexString(ContentCommitment.contentHash(submitted)))
+            .isEqualTo(mail.contentHash());
+    }
+
+    @Test
+    void shouldShowTheAccountAndItsBalance() {
+        RegmailRunner.Result result = regmail.run("account", "show", "--dev-account", "4");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("account " + Anvil.devAccount(4).getAddress())
+            .containsPattern("balance \\d+(\\.\\d+)? ETH on chain 31337");
+    }
+
     @Nested
     class UserErrors {
         @Test
