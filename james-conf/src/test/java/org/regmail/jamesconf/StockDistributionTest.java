@@ -24,7 +24,8 @@ import org.regmail.mailets.testing.WebAdminClient;
  */
 class StockDistributionTest {
 
-    private static final Path DISTRIBUTION = Path.of(System.getProperty("regmail.james.distribution", "target/james"));
+    private static final Path DISTRIBUTION =
+        Path.of(System.getProperty("regmail.james.distribution", "target/james"));
     private static final Path ROLES = Path.of(System.getProperty("regmail.james.roles", "."));
 
     @Test
@@ -57,7 +58,8 @@ class StockDistributionTest {
     }
 
     @Test
-    void shouldCarryASubmissionFromTheSenderThroughTheRelayToTheRecipientAndRelayForNobodyElse() throws Exception {
+    void shouldCarryASubmissionFromTheSenderThroughTheRelayToTheRecipientAndRelayForNobodyElse()
+        throws Exception {
         Ports sender = Ports.free();
         Ports relay = Ports.free();
         Ports recipient = Ports.free();
@@ -80,15 +82,21 @@ class StockDistributionTest {
             new WebAdminClient(recipient.webadmin()).addDomain("b.test");
             new WebAdminClient(recipient.webadmin()).addUser("bob@b.test", "bob-secret");
 
-            MailClients.submit(sender.smtp(), "alice@a.test", "alice-secret", "alice@a.test", List.of("bob@b.test"),
+            MailClients.submit(sender.smtp(), "alice@a.test", "alice-secret",
+                "alice@a.test", List.of("bob@b.test"),
                 "From: alice@a.test\r\nTo: bob@b.test\r\nSubject: three hops\r\n"
                     + "Message-ID: <three-hops@a.test>\r\n\r\nSender, relay, recipient.\r\n");
             awaitMailCount(recipient.pop3(), "bob@b.test", "bob-secret", 1);
 
-            String received = MailClients.pop3Retrieve(recipient.pop3(), "bob@b.test", "bob-secret", 1);
-            assertThat(received).contains("Message-ID: <three-hops@a.test>", "Sender, relay, recipient.");
-            assertThat(received.split("\r\n")).filteredOn(line -> line.startsWith("Received:")).hasSize(3);
-            assertThatThrownBy(() -> MailClients.deliver(sender.smtp(), "mallory@elsewhere.test", List.of("bob@b.test"),
+            String received =
+                MailClients.pop3Retrieve(recipient.pop3(), "bob@b.test", "bob-secret", 1);
+            assertThat(received)
+                .contains("Message-ID: <three-hops@a.test>", "Sender, relay, recipient.");
+            assertThat(received.split("\r\n"))
+                .filteredOn(line -> line.startsWith("Received:"))
+                .hasSize(3);
+            assertThatThrownBy(() -> MailClients.deliver(sender.smtp(), "mallory@elsewhere.test",
+                    List.of("bob@b.test"),
                     "From: mallory@elsewhere.test\r\nSubject: open relay?\r\n\r\nNo.\r\n"))
                 .as("the sender's server relays for authenticated users only")
                 .hasMessageContaining("RCPT TO bob@b.test refused");
@@ -97,8 +105,9 @@ class StockDistributionTest {
         }
     }
 
-    /** Starts the servers side by side (startup is mostly waiting); all or none are left running. */
-    private static List<JamesProcess> startTogether(JamesProcess.Builder... builders) throws Exception {
+    /** Starts the servers side by side (mostly waiting); all or none are left running. */
+    private static List<JamesProcess> startTogether(JamesProcess.Builder... builders)
+        throws Exception {
         List<CompletableFuture<JamesProcess>> starting = Arrays.stream(builders)
             .map(builder -> CompletableFuture.supplyAsync(() -> {
                 try {
@@ -124,7 +133,8 @@ class StockDistributionTest {
         return started;
     }
 
-    private static void awaitMailCount(int pop3Port, String user, String password, int count) throws Exception {
+    private static void awaitMailCount(int pop3Port, String user, String password, int count)
+        throws Exception {
         Instant deadline = Instant.now().plusSeconds(20);
         while (MailClients.pop3Count(pop3Port, user, password) < count) {
             if (Instant.now().isAfter(deadline)) {
@@ -136,13 +146,16 @@ class StockDistributionTest {
 
     /** Kept under target/ so that james.log survives a failure. */
     static Path runDirectory(String role) {
-        return DISTRIBUTION.resolveSibling("james-runs").resolve(role + "-" + System.currentTimeMillis()).toAbsolutePath();
+        return DISTRIBUTION.resolveSibling("james-runs")
+            .resolve(role + "-" + System.currentTimeMillis())
+            .toAbsolutePath();
     }
 
     /** The four ports a role listens on, each free when chosen. */
     record Ports(int smtp, int imap, int pop3, int webadmin) {
         static Ports free() {
-            return new Ports(JamesProcess.freePort(), JamesProcess.freePort(), JamesProcess.freePort(), JamesProcess.freePort());
+            return new Ports(JamesProcess.freePort(), JamesProcess.freePort(),
+                JamesProcess.freePort(), JamesProcess.freePort());
         }
 
         JamesProcess.Builder applyTo(JamesProcess.Builder builder) {

@@ -90,9 +90,10 @@ class DropInJarIT {
         void shouldPointServiceFilesAtTheRelocatedClasses() throws IOException {
             try (JarFile jar = new JarFile(JAR.toFile())) {
                 ZipEntry drivers = jar.getEntry("META-INF/services/java.sql.Driver");
-                String content = new String(jar.getInputStream(drivers).readAllBytes(), StandardCharsets.UTF_8);
+                byte[] content = jar.getInputStream(drivers).readAllBytes();
 
-                assertThat(content.trim()).isEqualTo("org.regmail.shaded.org.h2.Driver");
+                assertThat(new String(content, StandardCharsets.UTF_8).trim())
+                    .isEqualTo("org.regmail.shaded.org.h2.Driver");
             }
         }
     }
@@ -105,7 +106,8 @@ class DropInJarIT {
         @BeforeAll
         static void loadTheJarBehindSlf4jOnly() throws Exception {
             URL slf4j = LoggerFactory.class.getProtectionDomain().getCodeSource().getLocation();
-            ClassLoader james = new URLClassLoader(new URL[] {slf4j}, ClassLoader.getPlatformClassLoader());
+            ClassLoader james =
+                new URLClassLoader(new URL[] {slf4j}, ClassLoader.getPlatformClassLoader());
             extension = new URLClassLoader(new URL[] {JAR.toUri().toURL()}, james);
         }
 
@@ -122,7 +124,8 @@ class DropInJarIT {
             Object credentials = invokeStatic("org.web3j.crypto.Credentials", "create",
                 "0x0000000000000000000000000000000000000000000000000000000000000001");
 
-            assertThat(invoke(credentials, "getAddress")).isEqualTo("0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
+            assertThat(invoke(credentials, "getAddress"))
+                .isEqualTo("0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
             assertThat(invokeStatic("org.web3j.crypto.Hash", "sha3String", ""))
                 .isEqualTo("0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
         }
@@ -143,7 +146,8 @@ class DropInJarIT {
 
         @Test
         void shouldOpenAnEmbeddedDatabaseWithRelocatedH2() throws Exception {
-            DataSource dataSource = (DataSource) extension.loadClass(SHADED + "org.h2.jdbcx.JdbcDataSource")
+            DataSource dataSource = (DataSource) extension
+                .loadClass(SHADED + "org.h2.jdbcx.JdbcDataSource")
                 .getConstructor().newInstance();
             invoke(dataSource, "setURL", "jdbc:h2:mem:drop-in-jar-check");
 
@@ -154,11 +158,14 @@ class DropInJarIT {
             }
         }
 
-        private static Object invokeStatic(String className, String method, Object... arguments) throws Exception {
-            return find(extension.loadClass(SHADED + className), method, arguments.length).invoke(null, arguments);
+        private static Object invokeStatic(String className, String method, Object... arguments)
+            throws Exception {
+            Class<?> type = extension.loadClass(SHADED + className);
+            return find(type, method, arguments.length).invoke(null, arguments);
         }
 
-        private static Object invoke(Object target, String method, Object... arguments) throws Exception {
+        private static Object invoke(Object target, String method, Object... arguments)
+            throws Exception {
             return find(target.getClass(), method, arguments.length).invoke(target, arguments);
         }
 
@@ -169,7 +176,8 @@ class DropInJarIT {
                     return method;
                 }
             }
-            throw new IllegalArgumentException(type.getName() + " has no method " + name + "/" + parameterCount);
+            throw new IllegalArgumentException(
+                type.getName() + " has no method " + name + "/" + parameterCount);
         }
 
         /** A JSON-RPC endpoint on loopback that answers every call with one result. */
@@ -180,8 +188,9 @@ class DropInJarIT {
                 String request = readAll(exchange.getRequestBody());
                 Matcher matcher = id.matcher(request);
                 String requestId = matcher.find() ? matcher.group(1) : "1";
-                byte[] answer = ("{\"jsonrpc\":\"2.0\",\"id\":" + requestId + ",\"result\":\"" + chainId + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
+                String json = "{\"jsonrpc\":\"2.0\",\"id\":" + requestId
+                    + ",\"result\":\"" + chainId + "\"}";
+                byte[] answer = json.getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, answer.length);
                 try (OutputStream body = exchange.getResponseBody()) {

@@ -17,8 +17,10 @@ import com.google.common.collect.ImmutableList;
  */
 public class BodyFetchNoticingImapPackage extends ImapPackage.Impl {
 
-    private static final ClassName JAMES_FETCH = new ClassName(FetchProcessor.class.getCanonicalName());
-    private static final ClassName NOTICING_FETCH = new ClassName(BodyFetchNoticingProcessor.class.getCanonicalName());
+    private static final ClassName JAMES_FETCH =
+        new ClassName(FetchProcessor.class.getCanonicalName());
+    private static final ClassName NOTICING_FETCH =
+        new ClassName(BodyFetchNoticingProcessor.class.getCanonicalName());
 
     @Inject
     public BodyFetchNoticingImapPackage() {

@@ -51,7 +51,8 @@ public class BodyFetchNoticingProcessor extends FetchProcessor {
     }
 
     @Override
-    protected Mono<Void> processRequestReactive(FetchRequest request, ImapSession session, Responder responder) {
+    protected Mono<Void> processRequestReactive(FetchRequest request, ImapSession session,
+                                                Responder responder) {
         FetchData fetch = request.getFetch();
         SelectedMailbox selected = session.getSelected();
         if (fetch.getBodyElements().isEmpty() || selected == null) {
@@ -65,7 +66,8 @@ public class BodyFetchNoticingProcessor extends FetchProcessor {
             public void respond(ImapResponseMessage message) {
                 if (message instanceof FetchResponse response && response.getElements() != null
                     && !response.getElements().isEmpty()) {
-                    uidOf(response, selected).ifPresent(uid -> fetched.add(new Fetched(uid, sections(response))));
+                    uidOf(response, selected)
+                        .ifPresent(uid -> fetched.add(new Fetched(uid, sections(response))));
                 }
                 responder.respond(message);
             }
@@ -77,7 +79,8 @@ public class BodyFetchNoticingProcessor extends FetchProcessor {
         };
 
         return super.processRequestReactive(request, session, noticing)
-            .then(Mono.fromRunnable(() -> record(what, selected.getMailboxId(), session.getMailboxSession(), fetched)));
+            .then(Mono.fromRunnable(() ->
+                record(what, selected.getMailboxId(), session.getMailboxSession(), fetched)));
     }
 
     private record Fetched(MessageUid uid, String sections) {
@@ -96,11 +99,14 @@ public class BodyFetchNoticingProcessor extends FetchProcessor {
             .collect(Collectors.joining(" "));
     }
 
-    private void record(String what, MailboxId mailboxId, MailboxSession session, List<Fetched> fetched) {
+    private void record(String what, MailboxId mailboxId, MailboxSession session,
+                        List<Fetched> fetched) {
         for (Fetched message : fetched) {
             try {
                 MessageManager mailbox = mailboxManager.getMailbox(mailboxId, session);
-                MessageResult stored = mailbox.getMessages(message.uid().toRange(), FetchGroup.MINIMAL, session).next();
+                MessageResult stored = mailbox
+                    .getMessages(message.uid().toRange(), FetchGroup.MINIMAL, session)
+                    .next();
                 events.record("imap", what, stored.getMessageId().serialize(), message.sections());
             } catch (MailboxException e) {
                 events.record("imap", what + "-UNRESOLVED", null, e.getMessage());

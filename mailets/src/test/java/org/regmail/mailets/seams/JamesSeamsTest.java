@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -71,12 +72,14 @@ class JamesSeamsTest {
         .mailboxListener(MailboxActionListener.class.getName())
         .extensionModule(SeamModule.class.getName()));
 
+    private static final Duration PATIENCE = Duration.ofSeconds(5);
+
     @BeforeAll
     static void addSender() throws Exception {
         james.server().addUser(SENDER, PASSWORD);
     }
 
-    /** A fresh recipient per test, so that tests sharing the server never see each other's mail. */
+    /** A fresh recipient per test: tests sharing the server never see each other's mail. */
     private static String newRecipient() throws Exception {
         String recipient = "bob-" + UUID.randomUUID().toString().substring(0, 8) + "@b.test";
         james.server().addUser(recipient, PASSWORD);
@@ -85,15 +88,18 @@ class JamesSeamsTest {
 
     /** Submits a mail over authenticated SMTP and returns the MessageId it was stored under. */
     private static String sendAndAwaitDelivery(String recipient, String subject) throws Exception {
+        String message = "From: " + SENDER + "\r\nTo: " + recipient + "\r\nSubject: " + subject
+            + "\r\n\r\nBody of " + subject + "\r\n";
         MailClients.submit(james.server().smtpPort(), SENDER, PASSWORD, SENDER, List.of(recipient),
-            "From: " + SENDER + "\r\nTo: " + recipient + "\r\nSubject: " + subject + "\r\n\r\nBody of " + subject + "\r\n");
+            message);
         return await().atMost(Duration.ofSeconds(10))
             .until(() -> delivered(subject), id -> id != null);
     }
 
     private static String delivered(String subject) {
         return events().of("listener").stream()
-            .filter(event -> event.what().equals("DELIVERED") && event.detail().endsWith(" " + subject))
+            .filter(event -> event.what().equals("DELIVERED"))
+            .filter(event -> event.detail().endsWith(" " + subject))
             .map(Event::messageId)
             .findFirst().orElse(null);
     }
@@ -103,7 +109,21 @@ class JamesSeamsTest {
     }
 
     private static List<Event> eventsFor(String messageId) {
-        return events().all().stream().filter(event -> messageId.equals(event.messageId())).toList();
+        return events().all().stream()
+            .filter(event -> messageId.equals(event.messageId()))
+            .toList();
+    }
+
+    private static String retrieve(String recipient, int number) throws IOException {
+        return MailClients.pop3Retrieve(james.server().pop3Port(), recipient, PASSWORD, number);
+    }
+
+    private static ImapSession imap(String recipient) throws IOException {
+        return MailClients.imap(james.server().imapPort(), recipient, PASSWORD);
+    }
+
+    private static Event listener(String what, String messageId, String mailbox) {
+        return new Event("listener", what, messageId, mailbox);
     }
 
     @Test
@@ -111,9 +131,9 @@ class JamesSeamsTest {
         String recipient = newRecipient();
         sendAndAwaitDelivery(recipient, "plain delivery");
 
-        String overPop3 = MailClients.pop3Retrieve(james.server().pop3Port(), recipient, PASSWORD, 1);
+        String overPop3 = retrieve(recipient, 1);
         String overImap;
-        try (ImapSession imap = MailClients.imap(james.server().imapPort(), recipient, PASSWORD)) {
+        try (ImapSession imap = imap(recipient)) {
             imap.command("SELECT INBOX");
             overImap = imap.command("FETCH 1 (BODY[])");
         }
@@ -123,12 +143,13 @@ class JamesSeamsTest {
     }
 
     @Test
-    void shouldShareOneExtensionSingletonBetweenMailetsHandlersProcessorsAndListeners() throws Exception {
+    void shouldShareOneExtensionSingletonBetweenMailetsHandlersProcessorsAndListeners()
+        throws Exception {
         String recipient = newRecipient();
         String messageId = sendAndAwaitDelivery(recipient, "shared singleton");
-        MailClients.pop3Retrieve(james.server().pop3Port(), recipient, PASSWORD, 1);
+        retrieve(recipient, 1);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> !events().of("pop3").isEmpty());
+        await().atMost(PATIENCE).until(() -> !events().of("pop3").isEmpty());
         assertThat(SeamEvents.instanceCount(james.server().workingDirectory())).isEqualTo(1);
         assertThat(events().all()).extracting(Event::seam).contains("mailet", "listener", "pop3");
         assertThat(eventsFor(messageId)).extracting(Event::seam).contains("listener", "pop3");
@@ -141,14 +162,13 @@ class JamesSeamsTest {
             String recipient = newRecipient();
             sendAndAwaitDelivery(recipient, "stamped mail");
 
-            String message = MailClients.pop3Retrieve(james.server().pop3Port(), recipient, PASSWORD, 1);
-
-            assertThat(message).contains("X-Regmail-Test-Stamp: stamped-by-test");
+            assertThat(retrieve(recipient, 1)).contains("X-Regmail-Test-Stamp: stamped-by-test");
         }
 
         @Test
         void shouldRefuseToStartWhenARequiredInitParameterIsMissing() {
-            String withoutValue = STAMPING_LOCAL_DELIVERY.replace("<value>stamped-by-test</value>", "");
+            String withoutValue = STAMPING_LOCAL_DELIVERY
+                .replace("<value>stamped-by-test</value>", "");
 
             assertThatThrownBy(() -> JamesTestServer.builder()
                     .mailetContainer(withoutValue)
@@ -166,11 +186,10 @@ class JamesSeamsTest {
             String recipient = newRecipient();
             String messageId = sendAndAwaitDelivery(recipient, "fetched over pop3");
 
-            MailClients.pop3Retrieve(james.server().pop3Port(), recipient, PASSWORD, 1);
+            retrieve(recipient, 1);
 
-            await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(eventsFor(messageId))
-                    .contains(new Event("pop3", "RETR", messageId, recipient)));
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(eventsFor(messageId))
+                .contains(new Event("pop3", "RETR", messageId, recipient)));
         }
 
         @Test
@@ -179,8 +198,7 @@ class JamesSeamsTest {
             sendAndAwaitDelivery(recipient, "only one message");
             int before = events().of("pop3").size();
 
-            assertThatThrownBy(() -> MailClients.pop3Retrieve(james.server().pop3Port(), recipient, PASSWORD, 2))
-                .hasMessageContaining("RETR 2 refused");
+            assertThatThrownBy(() -> retrieve(recipient, 2)).hasMessageContaining("RETR 2 refused");
 
             assertThat(events().of("pop3")).hasSize(before);
         }
@@ -188,25 +206,28 @@ class JamesSeamsTest {
 
     @Nested
     class ImapPackage {
+        private static final String BODY = "Body of fetched over imap";
+
         @Test
         void shouldTellABodyFetchFromAPeekAndOnlyTheFetchSetsSeen() throws Exception {
             String recipient = newRecipient();
             String messageId = sendAndAwaitDelivery(recipient, "fetched over imap");
 
-            try (ImapSession imap = MailClients.imap(james.server().imapPort(), recipient, PASSWORD)) {
+            try (ImapSession imap = imap(recipient)) {
                 imap.command("SELECT INBOX");
-                assertThat(imap.command("FETCH 1 (BODY.PEEK[])")).contains("Body of fetched over imap");
-                await().atMost(Duration.ofSeconds(5))
-                    .until(() -> eventsFor(messageId).stream().anyMatch(event -> event.seam().equals("imap")));
-                assertThat(eventsFor(messageId)).doesNotContain(new Event("listener", "SEEN", messageId, "INBOX"));
+                assertThat(imap.command("FETCH 1 (BODY.PEEK[])")).contains(BODY);
+                await().atMost(PATIENCE).until(() -> eventsFor(messageId).stream()
+                    .anyMatch(event -> event.seam().equals("imap")));
+                assertThat(eventsFor(messageId))
+                    .doesNotContain(listener("SEEN", messageId, "INBOX"));
 
-                assertThat(imap.command("UID FETCH 1:* (BODY[])")).contains("Body of fetched over imap");
+                assertThat(imap.command("UID FETCH 1:* (BODY[])")).contains(BODY);
             }
 
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(eventsFor(messageId))
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(eventsFor(messageId))
                 .containsSubsequence(
                     new Event("imap", "BODY.PEEK", messageId, "BODY[]"),
-                    new Event("listener", "SEEN", messageId, "INBOX"),
+                    listener("SEEN", messageId, "INBOX"),
                     new Event("imap", "BODY", messageId, "BODY[]")));
         }
 
@@ -215,7 +236,7 @@ class JamesSeamsTest {
             String recipient = newRecipient();
             String messageId = sendAndAwaitDelivery(recipient, "only flags fetched");
 
-            try (ImapSession imap = MailClients.imap(james.server().imapPort(), recipient, PASSWORD)) {
+            try (ImapSession imap = imap(recipient)) {
                 imap.command("SELECT INBOX");
                 imap.command("FETCH 1 (FLAGS UID ENVELOPE)");
             }
@@ -231,13 +252,13 @@ class JamesSeamsTest {
             String recipient = newRecipient();
             String messageId = sendAndAwaitDelivery(recipient, "read by flag");
 
-            try (ImapSession imap = MailClients.imap(james.server().imapPort(), recipient, PASSWORD)) {
+            try (ImapSession imap = imap(recipient)) {
                 imap.command("SELECT INBOX");
                 imap.command("STORE 1 +FLAGS (\\Seen)");
             }
 
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(eventsFor(messageId))
-                .contains(new Event("listener", "SEEN", messageId, "INBOX")));
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(eventsFor(messageId))
+                .contains(listener("SEEN", messageId, "INBOX")));
         }
 
         @Test
@@ -245,31 +266,35 @@ class JamesSeamsTest {
             String recipient = newRecipient();
             String messageId = sendAndAwaitDelivery(recipient, "deleted and expunged");
 
-            try (ImapSession imap = MailClients.imap(james.server().imapPort(), recipient, PASSWORD)) {
+            try (ImapSession imap = imap(recipient)) {
                 imap.command("SELECT INBOX");
                 imap.command("STORE 1 +FLAGS (\\Deleted)");
                 imap.command("EXPUNGE");
             }
 
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(eventsFor(messageId))
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(eventsFor(messageId))
                 .containsSubsequence(
-                    new Event("listener", "DELETED-FLAG", messageId, "INBOX"),
-                    new Event("listener", "EXPUNGED", messageId, "INBOX")));
+                    listener("DELETED-FLAG", messageId, "INBOX"),
+                    listener("EXPUNGED", messageId, "INBOX")));
         }
 
+        /** A move shows as Added in Trash, Expunged in INBOX, then the move itself. */
         @Test
         void shouldSeeAMoveToTrash() throws Exception {
             String recipient = newRecipient();
             String messageId = sendAndAwaitDelivery(recipient, "moved to trash");
 
-            try (ImapSession imap = MailClients.imap(james.server().imapPort(), recipient, PASSWORD)) {
+            try (ImapSession imap = imap(recipient)) {
                 imap.command("CREATE Trash");
                 imap.command("SELECT INBOX");
                 imap.command("MOVE 1 Trash");
             }
 
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(eventsFor(messageId))
-                .contains(new Event("listener", "MOVED", messageId, "Trash")));
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(eventsFor(messageId))
+                .containsSubsequence(
+                    listener("ADDED", messageId, "Trash moved to trash"),
+                    listener("EXPUNGED", messageId, "INBOX"),
+                    listener("MOVED", messageId, "Trash")));
         }
 
         @Test
@@ -279,8 +304,9 @@ class JamesSeamsTest {
 
             MailClients.pop3Delete(james.server().pop3Port(), recipient, PASSWORD, 1);
 
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(eventsFor(messageId))
-                .contains(new Event("listener", "EXPUNGED", messageId, "INBOX")));
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(eventsFor(messageId))
+                .contains(listener("EXPUNGED", messageId, "INBOX"))
+                .doesNotContain(listener("DELETED-FLAG", messageId, "INBOX")));
         }
     }
 }

@@ -67,35 +67,41 @@ public class MailboxActionListener implements EventListener.GroupEventListener {
         if (event instanceof Added added) {
             for (MessageUid uid : added.getUids()) {
                 String what = added.isDelivery() ? "DELIVERED" : "ADDED";
+                String subject = subjectOf(added.getUsername(), added.getMailboxId(), uid);
                 events.record("listener", what, added.getMetaData(uid).getMessageId().serialize(),
-                    added.getMailboxPath().getName() + " " + subjectOf(added.getUsername(), added.getMailboxId(), uid));
+                    added.getMailboxPath().getName() + " " + subject);
             }
         } else if (event instanceof FlagsUpdated flags) {
+            String mailbox = flags.getMailboxPath().getName();
             for (UpdatedFlags updated : flags.getUpdatedFlags()) {
                 String messageId = updated.getMessageId().map(id -> id.serialize()).orElse(null);
                 if (updated.isModifiedToSet(Flags.Flag.SEEN)) {
-                    events.record("listener", "SEEN", messageId, flags.getMailboxPath().getName());
+                    events.record("listener", "SEEN", messageId, mailbox);
                 }
                 if (updated.isModifiedToSet(Flags.Flag.DELETED)) {
-                    events.record("listener", "DELETED-FLAG", messageId, flags.getMailboxPath().getName());
+                    events.record("listener", "DELETED-FLAG", messageId, mailbox);
                 }
             }
         } else if (event instanceof Expunged expunged) {
+            String mailbox = expunged.getMailboxPath().getName();
             expunged.getExpunged().values().forEach(message ->
-                events.record("listener", "EXPUNGED", message.getMessageId().serialize(), expunged.getMailboxPath().getName()));
+                events.record("listener", "EXPUNGED", message.getMessageId().serialize(), mailbox));
         } else if (event instanceof MessageMoveEvent move) {
             MailboxSession session = mailboxManager.createSystemSession(move.getUsername());
             for (MailboxId target : move.getMessageMoves().addedMailboxIds()) {
-                String targetName = mailboxManager.getMailbox(target, session).getMailboxPath().getName();
-                move.getMessageIds().forEach(id -> events.record("listener", "MOVED", id.serialize(), targetName));
+                String name = mailboxManager.getMailbox(target, session).getMailboxPath().getName();
+                move.getMessageIds()
+                    .forEach(id -> events.record("listener", "MOVED", id.serialize(), name));
             }
         }
     }
 
-    private String subjectOf(Username user, MailboxId mailboxId, MessageUid uid) throws MailboxException {
+    private String subjectOf(Username user, MailboxId mailboxId, MessageUid uid)
+        throws MailboxException {
         MailboxSession session = mailboxManager.createSystemSession(user);
         MessageManager mailbox = mailboxManager.getMailbox(mailboxId, session);
-        MessageResult stored = mailbox.getMessages(uid.toRange(), FetchGroup.HEADERS, session).next();
+        MessageResult stored = mailbox.getMessages(uid.toRange(), FetchGroup.HEADERS, session)
+            .next();
         Iterator<Header> headers = stored.getHeaders().headers();
         while (headers.hasNext()) {
             Header header = headers.next();

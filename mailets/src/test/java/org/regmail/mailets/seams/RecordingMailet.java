@@ -45,14 +45,20 @@ public class RecordingMailet extends GenericMailet {
     public void init() throws MessagingException {
         event = getInitParameter(EVENT);
         if (event == null || event.isBlank()) {
-            throw new MessagingException("RecordingMailet: the init parameter '" + EVENT + "' is required");
+            throw new MessagingException(
+                "RecordingMailet: the init parameter '" + EVENT + "' is required");
         }
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        String recipients = mail.getRecipients().stream().map(Object::toString).sorted().collect(Collectors.joining(","));
-        String carried = mail.getAttribute(CARRIED).map(attribute -> attribute.getValue().value().toString()).orElse("-");
+        String recipients = mail.getRecipients().stream()
+            .map(Object::toString)
+            .sorted()
+            .collect(Collectors.joining(","));
+        String carried = mail.getAttribute(CARRIED)
+            .map(attribute -> attribute.getValue().value().toString())
+            .orElse("-");
         events.record("processor", event,
             mail.getMessage().getMessageID(), recipients + " " + carried);
         mail.setState(Mail.GHOST);

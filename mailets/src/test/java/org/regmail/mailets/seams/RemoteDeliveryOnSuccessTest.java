@@ -22,6 +22,7 @@ import org.regmail.mailets.testing.MailClients;
 class RemoteDeliveryOnSuccessTest {
 
     private static final String PASSWORD = "secret";
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     /** Server A: local mail for a.test, authenticated mail elsewhere through {@code gateway}. */
     static String senderMailetContainer(int gatewayPort) {
@@ -121,10 +122,10 @@ class RemoteDeliveryOnSuccessTest {
             "From: alice@a.test\r\nTo: bob@b.test\r\nSubject: relayed\r\n"
                 + "Message-ID: <accepted@a.test>\r\n\r\nRelayed body\r\n");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> !senderEvents("<accepted@a.test>").isEmpty());
+        await().atMost(PATIENCE).until(() -> !senderEvents("<accepted@a.test>").isEmpty());
 
-        assertThat(senderEvents("<accepted@a.test>")).containsExactly(
-            new Event("processor", "HANDED_OFF", "<accepted@a.test>", "bob@b.test set-before-the-queue"));
+        assertThat(senderEvents("<accepted@a.test>")).containsExactly(new Event(
+            "processor", "HANDED_OFF", "<accepted@a.test>", "bob@b.test set-before-the-queue"));
         assertThat(MailClients.pop3Retrieve(recipientServer.pop3Port(), "bob@b.test", PASSWORD, 1))
             .contains("Message-ID: <accepted@a.test>", "Relayed body");
     }
@@ -137,7 +138,8 @@ class RemoteDeliveryOnSuccessTest {
      * RemoteDelivery avoids the case.
      */
     @Test
-    void shouldNotRunTheOnSuccessProcessorForAnAcceptedRecipientWhenAnotherIsRefusedForGood() throws Exception {
+    void shouldNotRunTheOnSuccessProcessorForAnAcceptedRecipientWhenAnotherIsRefusedForGood()
+        throws Exception {
         recipientServer.addUser("carol@b.test", PASSWORD);
 
         MailClients.submit(senderServer.smtpPort(), "alice@a.test", PASSWORD, "alice@a.test",
@@ -145,12 +147,12 @@ class RemoteDeliveryOnSuccessTest {
             "From: alice@a.test\r\nTo: carol@b.test, nobody@b.test\r\nSubject: partly refused\r\n"
                 + "Message-ID: <partly-refused@a.test>\r\n\r\nRelayed body\r\n");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> !senderEvents("<partly-refused@a.test>").isEmpty());
-        await().atMost(Duration.ofSeconds(10))
-            .until(() -> MailClients.pop3Count(recipientServer.pop3Port(), "carol@b.test", PASSWORD) == 1);
+        await().atMost(PATIENCE).until(() -> !senderEvents("<partly-refused@a.test>").isEmpty());
+        await().atMost(PATIENCE).until(() ->
+            MailClients.pop3Count(recipientServer.pop3Port(), "carol@b.test", PASSWORD) == 1);
 
-        assertThat(senderEvents("<partly-refused@a.test>")).containsExactly(
-            new Event("processor", "BOUNCED", "<partly-refused@a.test>", "nobody@b.test set-before-the-queue"));
+        assertThat(senderEvents("<partly-refused@a.test>")).containsExactly(new Event("processor",
+            "BOUNCED", "<partly-refused@a.test>", "nobody@b.test set-before-the-queue"));
     }
 
     private static List<Event> senderEvents(String messageId) {

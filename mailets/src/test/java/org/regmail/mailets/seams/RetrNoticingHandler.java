@@ -44,6 +44,7 @@ import org.apache.james.protocols.pop3.mailbox.MessageMetaData;
 public class RetrNoticingHandler implements CommandHandler<POP3Session>,
     ProtocolHandlerResultHandler<Response, POP3Session> {
 
+    private static final ProtocolSession.State TRANSACTION = ProtocolSession.State.Transaction;
     private static final AttachmentKey<MessageMetaData> ASKED_FOR =
         AttachmentKey.of("regmail.test.retr", MessageMetaData.class);
 
@@ -64,7 +65,7 @@ public class RetrNoticingHandler implements CommandHandler<POP3Session>,
     @Override
     public Response onCommand(POP3Session session, Request request) {
         askedFor(session, request.getArgument())
-            .ifPresent(message -> session.setAttachment(ASKED_FOR, message, ProtocolSession.State.Transaction));
+            .ifPresent(message -> session.setAttachment(ASKED_FOR, message, TRANSACTION));
         return null;
     }
 
@@ -75,7 +76,7 @@ public class RetrNoticingHandler implements CommandHandler<POP3Session>,
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        List<MessageMetaData> maildrop = session.getAttachment(POP3Session.UID_LIST, ProtocolSession.State.Transaction)
+        List<MessageMetaData> maildrop = session.getAttachment(POP3Session.UID_LIST, TRANSACTION)
             .orElse(List.of());
         if (number < 1 || number > maildrop.size()) {
             return Optional.empty();
@@ -84,9 +85,11 @@ public class RetrNoticingHandler implements CommandHandler<POP3Session>,
     }
 
     @Override
-    public Response onResponse(ProtocolSession session, Response response, long executionTime, ProtocolHandler handler) {
-        if (handler instanceof RetrCmdHandler && POP3Response.OK_RESPONSE.equals(response.getRetCode())) {
-            session.removeAttachment(ASKED_FOR, ProtocolSession.State.Transaction)
+    public Response onResponse(ProtocolSession session, Response response, long executionTime,
+                               ProtocolHandler handler) {
+        boolean served = POP3Response.OK_RESPONSE.equals(response.getRetCode());
+        if (handler instanceof RetrCmdHandler && served) {
+            session.removeAttachment(ASKED_FOR, TRANSACTION)
                 .ifPresent(message -> record(session.getUsername(), message));
         }
         return response;
@@ -94,10 +97,11 @@ public class RetrNoticingHandler implements CommandHandler<POP3Session>,
 
     private void record(Username user, MessageMetaData message) {
         try {
-            MailboxSession mailboxSession = mailboxManager.createSystemSession(user);
-            MessageManager inbox = mailboxManager.getMailbox(MailboxPath.inbox(user), mailboxSession);
-            MessageResult stored = inbox.getMessages(MessageUid.of(Long.parseLong(message.getUid())).toRange(),
-                FetchGroup.MINIMAL, mailboxSession).next();
+            MailboxSession session = mailboxManager.createSystemSession(user);
+            MessageManager inbox = mailboxManager.getMailbox(MailboxPath.inbox(user), session);
+            MessageUid uid = MessageUid.of(Long.parseLong(message.getUid()));
+            MessageResult stored =
+                inbox.getMessages(uid.toRange(), FetchGroup.MINIMAL, session).next();
             events.record("pop3", "RETR", stored.getMessageId().serialize(), user.asString());
         } catch (MailboxException e) {
             events.record("pop3", "RETR-UNRESOLVED", null, e.getMessage());

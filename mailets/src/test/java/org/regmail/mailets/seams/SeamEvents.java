@@ -44,7 +44,7 @@ public final class SeamEvents {
     public static SeamEvents of(Path workingDirectory) {
         SeamEvents events = BY_WORKING_DIRECTORY.get(normalized(workingDirectory));
         if (events == null) {
-            throw new IllegalStateException("no seam has been instantiated for " + workingDirectory);
+            throw new IllegalStateException("no seam was instantiated for " + workingDirectory);
         }
         return events;
     }

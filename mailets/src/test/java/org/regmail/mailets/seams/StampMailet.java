@@ -41,7 +41,8 @@ public class StampMailet extends GenericMailet {
     public void init() throws MessagingException {
         value = getInitParameter(VALUE);
         if (value == null || value.isBlank()) {
-            throw new MessagingException("StampMailet: the init parameter '" + VALUE + "' is required");
+            throw new MessagingException(
+                "StampMailet: the init parameter '" + VALUE + "' is required");
         }
         headerName = getInitParameter(HEADER_NAME, DEFAULT_HEADER_NAME);
     }

@@ -105,7 +105,10 @@ final class JamesConfigurationFiles {
 
     static String listeners(List<String> listenerClasses) {
         String listeners = listenerClasses.stream()
-            .map(name -> "  <listener>\n    <class>" + name + "</class>\n    <async>false</async>\n  </listener>\n")
+            .map(name -> "  <listener>\n"
+                + "    <class>" + name + "</class>\n"
+                + "    <async>false</async>\n"
+                + "  </listener>\n")
             .collect(Collectors.joining());
         return "<listeners>\n" + listeners + "</listeners>\n";
     }
@@ -150,7 +153,8 @@ final class JamesConfigurationFiles {
                 <mailrepositorystore>
                   <defaultProtocol>memory</defaultProtocol>
                   <mailrepositories>
-                    <mailrepository class="org.apache.james.mailrepository.memory.MemoryMailRepository">
+                    <mailrepository
+                        class="org.apache.james.mailrepository.memory.MemoryMailRepository">
                       <protocols>
                         <protocol>memory</protocol>
                       </protocols>

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  *
  * <pre>
  * cd &lt;working directory&gt;
- * java -Xmx256m -Dworking.directory=. -cp '&lt;distribution&gt;/lib/*' org.apache.james.MemoryJamesServerMain
+ * java -Xmx256m -Dworking.directory=. -cp '&lt;distribution&gt;/lib/*' \
+ *     org.apache.james.MemoryJamesServerMain
  * </pre>
  *
  * <p>The working directory gets a copy of a configuration directory ({@code conf/}), the
@@ -174,10 +175,15 @@ public final class JamesProcess implements AutoCloseable {
             ip = ip.substring(24);
         }
         if (ip.length() == 8) {
-            return Integer.parseInt(ip.substring(6, 8), 16) + "." + Integer.parseInt(ip.substring(4, 6), 16) + "."
-                + Integer.parseInt(ip.substring(2, 4), 16) + "." + Integer.parseInt(ip.substring(0, 2), 16) + ":" + port;
+            // Little-endian: 0100007F is 127.0.0.1.
+            return octet(ip, 3) + "." + octet(ip, 2) + "." + octet(ip, 1) + "." + octet(ip, 0)
+                + ":" + port;
         }
         return "[" + ip + "]:" + port;
+    }
+
+    private static int octet(String hex, int index) {
+        return Integer.parseInt(hex.substring(2 * index, 2 * index + 2), 16);
     }
 
     /**
@@ -223,8 +229,8 @@ public final class JamesProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(POLITE_STOP);
         for (ProcessHandle handle : tree) {
             try {
-                handle.onExit().get(Math.max(0, Duration.between(Instant.now(), deadline).toMillis()),
-                    TimeUnit.MILLISECONDS);
+                long left = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+                handle.onExit().get(left, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 handle.destroyForcibly();
             }
@@ -252,7 +258,7 @@ public final class JamesProcess implements AutoCloseable {
             return this;
         }
 
-        /** A configuration directory (e.g. {@code james-conf/recipient/conf}), copied to {@code conf/}. */
+        /** A configuration directory (e.g. {@code james-conf/recipient/conf}), copied to conf/. */
         public Builder configuration(Path confDirectory) {
             this.configuration = confDirectory;
             return this;
@@ -270,7 +276,7 @@ public final class JamesProcess implements AutoCloseable {
             return this;
         }
 
-        /** James counts as started once every one of these ports on 127.0.0.1 accepts a connection. */
+        /** James counts as started once each of these ports on 127.0.0.1 accepts connections. */
         public Builder awaitPorts(int... ports) {
             for (int port : ports) {
                 awaitedPorts.add(port);
@@ -297,16 +303,20 @@ public final class JamesProcess implements AutoCloseable {
         public JamesProcess start() throws IOException, InterruptedException {
             Path lib = distribution.resolve("lib");
             if (!Files.isDirectory(lib)) {
-                throw new IllegalStateException("no James distribution in " + distribution + " (build james-conf first)");
+                throw new IllegalStateException(
+                    "no James distribution in " + distribution + " (build james-conf first)");
             }
-            Path directory = workingDirectory != null ? workingDirectory : Files.createTempDirectory("james-process-");
+            Path directory = workingDirectory != null
+                ? workingDirectory
+                : Files.createTempDirectory("james-process-");
             prepare(directory);
 
             ProcessBuilder command = new ProcessBuilder(command(lib, directory))
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("james.log").toFile());
-            JamesProcess james = new JamesProcess(command.start(), directory, workingDirectory == null);
+            JamesProcess james =
+                new JamesProcess(command.start(), directory, workingDirectory == null);
             try {
                 awaitStarted(james);
                 return james;
@@ -335,7 +345,8 @@ public final class JamesProcess implements AutoCloseable {
             command.add("-XX:+UseSerialGC");
             command.add("-XX:TieredStopAtLevel=1");
             command.add("-Dworking.directory=" + directory);
-            command.add("-Dlogback.configurationFile=" + directory.resolve("conf").resolve("logback.xml"));
+            Path logback = directory.resolve("conf").resolve("logback.xml");
+            command.add("-Dlogback.configurationFile=" + logback);
             systemProperties.forEach((name, value) -> command.add("-D" + name + "=" + value));
             command.add("-cp");
             command.add(lib + File.separator + "*");
@@ -348,11 +359,13 @@ public final class JamesProcess implements AutoCloseable {
             while (!awaitedPorts.stream().allMatch(Builder::accepts)) {
                 if (!james.isAlive()) {
                     throw new IOException("James exited with " + james.process.exitValue()
-                        + " before its ports opened; end of " + james.log() + ":\n" + james.logTail(40));
+                        + " before its ports opened; end of " + james.log() + ":\n"
+                        + james.logTail(40));
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IOException("James did not open ports " + awaitedPorts + " within " + startupTimeout
-                        + "; end of " + james.log() + ":\n" + james.logTail(40));
+                    throw new IOException("James did not open ports " + awaitedPorts
+                        + " within " + startupTimeout + "; end of " + james.log() + ":\n"
+                        + james.logTail(40));
                 }
                 Thread.sleep(100);
             }

@@ -58,13 +58,16 @@ public final class JamesTestServer implements AutoCloseable {
     }
 
     /** The handler that loads James's own SMTP commands; custom hooks go before it. */
-    public static final String SMTP_CORE_HANDLERS = "org.apache.james.smtpserver.CoreCmdHandlerLoader";
+    public static final String SMTP_CORE_HANDLERS =
+        "org.apache.james.smtpserver.CoreCmdHandlerLoader";
 
     /** The handler that loads James's own POP3 commands; custom handlers go before it. */
-    public static final String POP3_CORE_HANDLERS = "org.apache.james.pop3server.core.CoreCmdHandlerLoader";
+    public static final String POP3_CORE_HANDLERS =
+        "org.apache.james.pop3server.core.CoreCmdHandlerLoader";
 
     /** James's complete set of IMAP processors, decoders and encoders. */
-    public static final String DEFAULT_IMAP_PACKAGE = "org.apache.james.modules.protocols.DefaultImapPackage";
+    public static final String DEFAULT_IMAP_PACKAGE =
+        "org.apache.james.modules.protocols.DefaultImapPackage";
 
     /**
      * The smallest sound mail flow: Bcc removed (James refuses to start without that step in
@@ -255,7 +258,8 @@ public final class JamesTestServer implements AutoCloseable {
         /** Writes the configuration and starts James; throws what James threw when it refuses. */
         public JamesTestServer start() throws Exception {
             Path workingDirectory = Files.createTempDirectory("james-test-");
-            writeConfiguration(workingDirectory.resolve("conf"), workingDirectory.getFileName().toString());
+            String instance = workingDirectory.getFileName().toString();
+            writeConfiguration(workingDirectory.resolve("conf"), instance);
 
             MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
                 .workingDirectory(workingDirectory.toFile())
@@ -282,12 +286,14 @@ public final class JamesTestServer implements AutoCloseable {
             files.put("imapserver.xml", JamesConfigurationFiles.imapServer(instance,
                 imapPackages.isEmpty() ? List.of(DEFAULT_IMAP_PACKAGE) : imapPackages));
             files.put("listeners.xml", JamesConfigurationFiles.listeners(listeners));
-            files.put("extensions.properties", JamesConfigurationFiles.extensions(extensionModules));
+            files.put("extensions.properties",
+                JamesConfigurationFiles.extensions(extensionModules));
             files.putAll(JamesConfigurationFiles.fixedFiles());
             files.putAll(replacedFiles);
 
             for (Map.Entry<String, String> file : files.entrySet()) {
-                Files.writeString(conf.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+                Path path = conf.resolve(file.getKey());
+                Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
             }
         }
     }

@@ -27,24 +27,25 @@ public final class MailClients {
     }
 
     /** Submits one message over SMTP with AUTH PLAIN, as a mail client of {@code user} would. */
-    public static void submit(int port, String user, String password,
-                              String from, List<String> recipients, String message) throws IOException {
+    public static void submit(int port, String user, String password, String from,
+                              List<String> recipients, String message) throws IOException {
         send(port, user, password, from, recipients, message);
     }
 
     /** Hands one message over SMTP without authenticating, as another mail server would. */
-    public static void deliver(int port, String from, List<String> recipients, String message) throws IOException {
+    public static void deliver(int port, String from, List<String> recipients, String message)
+        throws IOException {
         send(port, null, null, from, recipients, message);
     }
 
-    private static void send(int port, String user, String password,
-                             String from, List<String> recipients, String message) throws IOException {
+    private static void send(int port, String user, String password, String from,
+                             List<String> recipients, String message) throws IOException {
         AuthenticatingSMTPClient smtp = new AuthenticatingSMTPClient();
         smtp.connect(LOOPBACK, port);
         try {
             expect(smtp, smtp.ehlo("client.test"), "EHLO");
             if (user != null && !authenticate(smtp, user, password)) {
-                throw new IOException("AUTH PLAIN as " + user + " refused: " + smtp.getReplyString().trim());
+                throw refused("AUTH PLAIN as " + user, smtp.getReplyString());
             }
             expect(smtp, smtp.mail("<" + from + ">"), "MAIL FROM");
             for (String recipient : recipients) {
@@ -52,12 +53,12 @@ public final class MailClients {
             }
             try (Writer data = smtp.sendMessageData()) {
                 if (data == null) {
-                    throw new IOException("DATA refused: " + smtp.getReplyString().trim());
+                    throw refused("DATA", smtp.getReplyString());
                 }
                 data.write(message);
             }
             if (!smtp.completePendingCommand()) {
-                throw new IOException("message refused after DATA: " + smtp.getReplyString().trim());
+                throw refused("the message after DATA", smtp.getReplyString());
             }
             smtp.logout();
         } finally {
@@ -65,7 +66,8 @@ public final class MailClients {
         }
     }
 
-    private static boolean authenticate(AuthenticatingSMTPClient smtp, String user, String password) throws IOException {
+    private static boolean authenticate(AuthenticatingSMTPClient smtp, String user, String password)
+        throws IOException {
         try {
             return smtp.auth(AuthenticatingSMTPClient.AUTH_METHOD.PLAIN, user, password);
         } catch (GeneralSecurityException e) {
@@ -73,46 +75,39 @@ public final class MailClients {
         }
     }
 
-    private static void expect(AuthenticatingSMTPClient smtp, int reply, String step) throws IOException {
+    private static void expect(AuthenticatingSMTPClient smtp, int reply, String step)
+        throws IOException {
         if (!SMTPReply.isPositiveCompletion(reply)) {
-            throw new IOException(step + " refused: " + smtp.getReplyString().trim());
+            throw refused(step, smtp.getReplyString());
         }
     }
 
     /** Logs in over POP3, sends RETR for one message (1-based) and returns what came back. */
-    public static String pop3Retrieve(int port, String user, String password, int messageNumber) throws IOException {
-        POP3Client pop3 = new POP3Client();
-        pop3.connect(LOOPBACK, port);
-        try {
-            if (!pop3.login(user, password)) {
-                throw new IOException("POP3 login as " + user + " refused: " + pop3.getReplyString().trim());
+    public static String pop3Retrieve(int port, String user, String password, int messageNumber)
+        throws IOException {
+        POP3Client pop3 = pop3(port, user, password);
+        try (Reader reader = pop3.retrieveMessage(messageNumber)) {
+            if (reader == null) {
+                throw refused("RETR " + messageNumber, pop3.getReplyString());
             }
-            try (Reader reader = pop3.retrieveMessage(messageNumber)) {
-                if (reader == null) {
-                    throw new IOException("RETR " + messageNumber + " refused: " + pop3.getReplyString().trim());
-                }
-                String message = new BufferedReader(reader).lines().collect(Collectors.joining("\r\n"));
-                pop3.logout();
-                return message;
-            }
+            String message = new BufferedReader(reader).lines().collect(Collectors.joining("\r\n"));
+            pop3.logout();
+            return message;
         } finally {
             pop3.disconnect();
         }
     }
 
     /** Marks one message (1-based) deleted over POP3; QUIT makes the deletion happen. */
-    public static void pop3Delete(int port, String user, String password, int messageNumber) throws IOException {
-        POP3Client pop3 = new POP3Client();
-        pop3.connect(LOOPBACK, port);
+    public static void pop3Delete(int port, String user, String password, int messageNumber)
+        throws IOException {
+        POP3Client pop3 = pop3(port, user, password);
         try {
-            if (!pop3.login(user, password)) {
-                throw new IOException("POP3 login as " + user + " refused: " + pop3.getReplyString().trim());
-            }
             if (!pop3.deleteMessage(messageNumber)) {
-                throw new IOException("DELE " + messageNumber + " refused: " + pop3.getReplyString().trim());
+                throw refused("DELE " + messageNumber, pop3.getReplyString());
             }
             if (!pop3.logout()) {
-                throw new IOException("QUIT refused: " + pop3.getReplyString().trim());
+                throw refused("QUIT", pop3.getReplyString());
             }
         } finally {
             pop3.disconnect();
@@ -121,18 +116,25 @@ public final class MailClients {
 
     /** How many messages the POP3 maildrop of {@code user} holds. */
     public static int pop3Count(int port, String user, String password) throws IOException {
-        POP3Client pop3 = new POP3Client();
-        pop3.connect(LOOPBACK, port);
+        POP3Client pop3 = pop3(port, user, password);
         try {
-            if (!pop3.login(user, password)) {
-                throw new IOException("POP3 login as " + user + " refused: " + pop3.getReplyString().trim());
-            }
             int count = pop3.status().number;
             pop3.logout();
             return count;
         } finally {
             pop3.disconnect();
         }
+    }
+
+    private static POP3Client pop3(int port, String user, String password) throws IOException {
+        POP3Client pop3 = new POP3Client();
+        pop3.connect(LOOPBACK, port);
+        if (!pop3.login(user, password)) {
+            IOException refusal = refused("POP3 login as " + user, pop3.getReplyString());
+            pop3.disconnect();
+            throw refusal;
+        }
+        return pop3;
     }
 
     /**
@@ -143,11 +145,15 @@ public final class MailClients {
         IMAPClient imap = new IMAPClient();
         imap.connect(LOOPBACK, port);
         if (!imap.login(user, password)) {
-            String reply = imap.getReplyString().trim();
+            IOException refusal = refused("IMAP login as " + user, imap.getReplyString());
             imap.disconnect();
-            throw new IOException("IMAP login as " + user + " refused: " + reply);
+            throw refusal;
         }
         return new ImapSession(imap);
+    }
+
+    private static IOException refused(String what, String reply) {
+        return new IOException(what + " refused: " + reply.trim());
     }
 
     /** A logged-in IMAP connection; see {@link #imap(int, String, String)}. */

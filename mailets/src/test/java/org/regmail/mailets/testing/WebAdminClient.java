@@ -15,7 +15,9 @@ import java.time.Duration;
  */
 public final class WebAdminClient {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
     private final String base;
 
     public WebAdminClient(int port) {
@@ -29,7 +31,8 @@ public final class WebAdminClient {
 
     /** {@code PUT /users/{address}} with the password; the domain must exist. */
     public void addUser(String address, String password) throws IOException, InterruptedException {
-        put("/users/" + encode(address), "{\"password\":\"" + password.replace("\"", "\\\"") + "\"}");
+        String json = "{\"password\":\"" + password.replace("\"", "\\\"") + "\"}";
+        put("/users/" + encode(address), json);
     }
 
     private void put(String path, String body) throws IOException, InterruptedException {
@@ -40,7 +43,8 @@ public final class WebAdminClient {
             .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
-            throw new IOException("WebAdmin PUT " + path + " answered " + response.statusCode() + ": " + response.body());
+            throw new IOException("WebAdmin PUT " + path + " answered " + response.statusCode()
+                + ": " + response.body());
         }
     }
 
