@@ -204,9 +204,19 @@ public final class ChainGateway implements AutoCloseable {
      * @throws ChainException when the estimate shows the contracts would refuse it
      */
     public SignedTransaction sign(String to, String data) throws ChainException {
+        return sign(to, data, BigInteger.ZERO);
+    }
+
+    /**
+     * As {@link #sign(String, String)}, with a gas limit of at least {@code minimumGasLimit}:
+     * for a batch whose records depend on transactions still pending, the estimate (made on
+     * the latest state) can be lower than what the batch really uses.
+     */
+    public SignedTransaction sign(String to, String data, BigInteger minimumGasLimit)
+        throws ChainException {
         try {
             BigInteger gasLimit = fees.getGasLimit(Transaction.createEthCallTransaction(
-                credentials.getAddress(), to, data));
+                credentials.getAddress(), to, data)).max(minimumGasLimit);
             BigInteger nonce = nonces.allocate();
             org.web3j.crypto.RawTransaction raw = org.web3j.crypto.RawTransaction
                 .createTransaction(settings.chainId(), nonce, gasLimit, to, BigInteger.ZERO, data,

@@ -46,11 +46,19 @@ import org.web3j.utils.Numeric;
 public final class OutboxPublisher implements AutoCloseable {
     /** Longest pause between attempts while the node is unreachable. */
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** More gas than any one record of a batch uses (about 19,000–50,000 measured). */
+    private static final long GAS_PER_RECORD_CEILING = 60_000;
+    /** Records refused for an order that a pending transaction may still fix get this many tries. */
+    private static final int ORDER_RETRIES = 5;
+    /** Transactions sent and not yet settled at any time; their nonces follow each other. */
+    static final int MAX_IN_FLIGHT = 4;
     /** How long a broadcast transaction may stay unseen before it is broadcast again. */
     private static final Duration REBROADCAST_AFTER = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxPublisher.class);
     private static final String ALREADY_RECORDED = "StatusAlreadyRecorded";
+    private static final java.util.Set<String> RETRYABLE =
+        java.util.Set.of("StatusOutOfOrder", "NotAuthorisedRelay");
 
     private final ServerStore store;
     private final ChainGateway gateway;
@@ -105,8 +113,9 @@ public final class OutboxPublisher implements AutoCloseable {
                 recover();
             }
             settleSent();
-            if (store.unsettledTransactions().isEmpty()) {
-                sendNextBatch();
+            int inFlight = store.unsettledTransactions().size();
+            while (inFlight < MAX_IN_FLIGHT && sendNextBatch()) {
+                inFlight++;
             }
             if (consecutiveFailures > 0) {
                 LOG.info("Ethereum node at {} reachable again; outbox resumes", gateway.settings().rpcUrl());
@@ -178,10 +187,11 @@ public final class OutboxPublisher implements AutoCloseable {
         }
     }
 
-    private void sendNextBatch() throws ChainException {
+    /** Sends one batch; false when there was nothing to send or the batch was refused. */
+    private boolean sendNextBatch() throws ChainException {
         List<OutboxEntry> due = store.duePending(batchSize, Instant.now());
         if (due.isEmpty()) {
-            return;
+            return false;
         }
         List<EmailRegistrationMaster.Record> records = new ArrayList<>();
         for (OutboxEntry entry : due) {
@@ -194,7 +204,8 @@ public final class OutboxPublisher implements AutoCloseable {
         List<Long> ids = due.stream().map(OutboxEntry::id).toList();
         ChainGateway.SignedTransaction signed;
         try {
-            signed = gateway.sign(gateway.settings().masterAddress(), data);
+            signed = gateway.sign(gateway.settings().masterAddress(), data,
+                BigInteger.valueOf(GAS_PER_RECORD_CEILING * due.size() + 60_000));
         } catch (ChainException e) {
             if (e.isUnreachable()) {
                 throw e;
@@ -204,12 +215,13 @@ public final class OutboxPublisher implements AutoCloseable {
             store.delay(ids, Instant.now().plus(MAX_BACKOFF), e.getMessage());
             LOG.warn("outbox batch of {} records refused by the contracts, retrying in {} s: {}",
                 ids.size(), MAX_BACKOFF.toSeconds(), e.getMessage());
-            return;
+            return false;
         }
         store.markSent(ids, new SentTransaction(signed.hash(), signed.nonce(), signed.raw(), Instant.now()));
         lastBroadcast.put(signed.hash(), Instant.now());
         gateway.broadcast(signed);
         LOG.debug("outbox sent {} records in tx {}", ids.size(), signed.hash());
+        return true;
     }
 
     private void settle(SentTransaction sent, TransactionReceipt receipt) {
@@ -266,6 +278,15 @@ public final class OutboxPublisher implements AutoCloseable {
                 store.markConfirmed(entry.id(), "already on chain");
                 LOG.info("registered mail {} already had {} for recipient {} on chain",
                     r.registration(), r.status(), r.recipientIndex());
+            } else if (reason != null && RETRYABLE.contains(reason)
+                && entry.attempts() < ORDER_RETRIES) {
+                // Another record it depends on (this server's own, or the previous hop's relay
+                // authorisation) has not landed yet: try again a little later.
+                store.retryLater(entry.id(), Instant.now().plusSeconds(5L * entry.attempts()),
+                    reason);
+                LOG.info("registered mail {}: {} for recipient {} refused for now ({}); retry {}"
+                    + " of {}", r.registration(), r.status(), r.recipientIndex(), reason,
+                    entry.attempts(), ORDER_RETRIES);
             } else if (reason != null) {
                 store.markRejected(entry.id(), reason);
                 LOG.warn("registered mail {}: the contracts refused {} for recipient {} ({}); "

@@ -172,7 +172,8 @@ public final class H2ServerStore implements ServerStore {
     public List<OutboxEntry> duePending(int limit, Instant now) {
         return inTransaction(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
-                "SELECT * FROM outbox WHERE state = 'PENDING' AND due_at <= ? ORDER BY id LIMIT ?")) {
+                "SELECT * FROM outbox WHERE state = 'PENDING' AND due_at <= ? "
+                    + "ORDER BY status, id LIMIT ?")) {
                 query.setTimestamp(1, Timestamp.from(now));
                 query.setInt(2, limit);
                 return entries(query);
@@ -247,6 +248,21 @@ public final class H2ServerStore implements ServerStore {
                 "UPDATE outbox SET state = ?, outcome = ? WHERE id = ?")) {
                 update.setString(1, state);
                 update.setString(2, truncate(outcome));
+                update.setLong(3, entryId);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void retryLater(long entryId, Instant notBefore, String why) {
+        inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE outbox SET state = 'PENDING', tx_hash = NULL, due_at = ?, outcome = ? "
+                    + "WHERE id = ?")) {
+                update.setTimestamp(1, Timestamp.from(notBefore));
+                update.setString(2, truncate(why));
                 update.setLong(3, entryId);
                 update.executeUpdate();
             }

@@ -23,7 +23,11 @@ public interface ServerStore extends AutoCloseable {
      */
     boolean enqueue(RecordRequest request);
 
-    /** Up to {@code limit} pending records due at {@code now}, oldest first. */
+    /**
+     * Up to {@code limit} pending records due at {@code now}, in the protocol's order of
+     * statuses (SUBMITTED before HANDED_OFF, DELIVERED before DOWNLOADED before READ…), oldest
+     * first within a status, so that a batch never carries a record before the one it needs.
+     */
     List<OutboxEntry> duePending(int limit, Instant now);
 
     /** Stores a signed transaction and marks its records SENT, before it is broadcast. */
@@ -37,6 +41,9 @@ public interface ServerStore extends AutoCloseable {
 
     /** A record is on chain (or was already); {@code outcome} says how much it was paid. */
     void markConfirmed(long entryId, String outcome);
+
+    /** Puts one sent record back in the queue, due at {@code notBefore}. */
+    void retryLater(long entryId, Instant notBefore, String why);
 
     /** The contracts refused a record for good; {@code reason} names the rule. */
     void markRejected(long entryId, String reason);

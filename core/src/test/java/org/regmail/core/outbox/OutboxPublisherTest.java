@@ -157,6 +157,30 @@ class OutboxPublisherTest {
     }
 
     @Test
+    void shouldRetryRecordRefusedForAnOrderALaterRecordFixes() throws Exception {
+        Mail mail = createMail(1);
+        RecordRequest handedOff = new RecordRequest(mail.address(), mail.salt(), 0,
+            Status.HANDED_OFF, OWNER.getAddress());
+        store.enqueue(handedOff);
+        OutboxPublisher publisher = new OutboxPublisher(store, gateway, 50, Duration.ofMillis(50));
+        publisher.runOnce();
+        publisher.runOnce();
+
+        OutboxEntry refusedForNow = store.entry(handedOff.key()).orElseThrow();
+        assertThat(refusedForNow.state()).isEqualTo(OutboxEntry.State.PENDING);
+        assertThat(refusedForNow.outcome()).isEqualTo("StatusOutOfOrder");
+
+        store.enqueue(mail.submitted(0));
+        store.delay(List.of(refusedForNow.id()), java.time.Instant.now(), "due now");
+        publisher.runOnce();
+        publisher.runOnce();
+
+        assertThat(store.entry(handedOff.key()).orElseThrow().state())
+            .isEqualTo(OutboxEntry.State.CONFIRMED);
+        assertThat(onChain(mail, 0, Status.HANDED_OFF)).isTrue();
+    }
+
+    @Test
     void shouldNotRecordTwiceWhenKilledBetweenSendAndReceipt() throws Exception {
         Mail mail = createMail(2);
         store.enqueue(mail.submitted(0));
