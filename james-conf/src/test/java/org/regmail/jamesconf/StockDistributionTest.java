@@ -3,6 +3,8 @@ package org.regmail.jamesconf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,11 +13,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.regmail.mailets.testing.JamesProcess;
+import org.regmail.client.demo.JamesProcess;
+import org.regmail.client.demo.WebAdminClient;
 import org.regmail.mailets.testing.MailClients;
-import org.regmail.mailets.testing.WebAdminClient;
 
 /**
  * The stock James 3.8.1 distribution assembled in target/james, started as its own process
@@ -27,6 +30,18 @@ class StockDistributionTest {
     private static final Path DISTRIBUTION =
         Path.of(System.getProperty("regmail.james.distribution", "target/james"));
     private static final Path ROLES = Path.of(System.getProperty("regmail.james.roles", "."));
+
+    @Test
+    void shouldHoldExactlyJamesOwnJarsInTheDistribution() throws Exception {
+        List<String> expected = Files.readAllLines(
+            ROLES.resolve("src/test/resources/james-3.8.1-lib.txt"), StandardCharsets.UTF_8);
+        try (Stream<Path> jars = Files.list(DISTRIBUTION.resolve("lib"))) {
+            assertThat(jars.map(jar -> jar.getFileName().toString()).sorted())
+                .as("target/james/lib is james-server-memory-app 3.8.1's runtime class path; "
+                    + "a test dependency of this module must not change a version in it")
+                .containsExactlyElementsOf(expected);
+        }
+    }
 
     @Test
     void shouldDeliverToTheRecipientRoleAndServeTheMailOverPop3() throws Exception {

@@ -1,4 +1,4 @@
-package org.regmail.mailets.testing;
+package org.regmail.client.demo;
 
 import java.io.File;
 import java.io.IOException;
