@@ -76,9 +76,12 @@ public class RecordDelivery extends GenericMailet {
         String messageId = String.valueOf(mail.getMessage().getMessageID());
         try {
             if (!existing.isEmpty()) {
-                List<ServerNode.Delivered> delivered = node.deliver(header.get(), message, existing,
+                ServerNode.Delivery delivery = node.deliver(header.get(), message, existing,
                     recipient -> pendingKey(recipient, messageId));
-                for (ServerNode.Delivered d : delivered) {
+                if (delivery.deferred()) {
+                    RegisteredMailMetrics.increment("deferred");
+                }
+                for (ServerNode.Delivered d : delivery.delivered()) {
                     LOG.info("registered mail ({}) {} queued for recipient {}", mail.getName(),
                         d.status(), d.index());
                 }

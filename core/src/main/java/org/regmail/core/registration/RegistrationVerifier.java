@@ -53,12 +53,31 @@ public final class RegistrationVerifier {
      */
     public VerifiedMail verify(String headerValue, byte[] message, Collection<String> recipients)
         throws RegistrationRefused, ChainException {
-        RegistrationEnvelope envelope;
+        return verifyHashed(headerValue, ContentCommitment.contentHash(message), recipients);
+    }
+
+    /**
+     * The checks that need no chain: the envelope opens with this server's key, for this chain,
+     * in a known version.
+     *
+     * @throws RegistrationRefused {@code INVALID_HEADER} naming what is wrong
+     */
+    public RegistrationEnvelope open(String headerValue) throws RegistrationRefused {
         try {
-            envelope = RegisteredMailHeader.open(headerValue, serverKeys, chainId);
+            return RegisteredMailHeader.open(headerValue, serverKeys, chainId);
         } catch (EnvelopeException e) {
             throw new RegistrationRefused(RegistrationRefused.Reason.INVALID_HEADER, e.getMessage());
         }
+    }
+
+    /**
+     * As {@link #verify(String, byte[], Collection)} with the message's content hash computed
+     * earlier (e.g. when the mail arrived while the chain was unreachable).
+     */
+    public VerifiedMail verifyHashed(String headerValue, byte[] contentHash,
+                                     Collection<String> recipients)
+        throws RegistrationRefused, ChainException {
+        RegistrationEnvelope envelope = open(headerValue);
 
         Optional<RegistrationInfo> found = lookup.find(envelope.registration());
         if (found.isEmpty()) {
@@ -85,7 +104,6 @@ public final class RegistrationVerifier {
             }
         }
 
-        byte[] contentHash = ContentCommitment.contentHash(message);
         byte[] commitment = ContentCommitment.contentCommitment(envelope.salt(), contentHash);
         boolean intact = Arrays.equals(commitment, info.contentCommitment());
 

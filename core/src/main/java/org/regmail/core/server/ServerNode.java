@@ -2,9 +2,12 @@ package org.regmail.core.server;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.regmail.contracts.Status;
 import org.regmail.core.chain.ChainException;
@@ -20,6 +23,8 @@ import org.regmail.core.registration.RegistrationRefused;
 import org.regmail.core.registration.RegistrationVerifier;
 import org.regmail.core.registration.ServerDirectory;
 import org.regmail.core.registration.VerifiedMail;
+import org.regmail.core.commitment.ContentCommitment;
+import org.regmail.core.store.DeferredCheck;
 import org.regmail.core.store.Disposition;
 import org.regmail.core.store.H2ServerStore;
 import org.regmail.core.store.RecordRequest;
@@ -46,6 +51,12 @@ public final class ServerNode implements AutoCloseable {
     private final OutboxPublisher publisher;
     private final RegistrationVerifier verifier;
     private final NextHops nextHops;
+    private final java.util.concurrent.ScheduledExecutorService deferredChecks =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "regmail-deferred-checks");
+            thread.setDaemon(true);
+            return thread;
+        });
 
     public ServerNode(ServerConfig config, Credentials credentials, ChainGateway gateway,
                       ServerStore store) {
@@ -70,7 +81,7 @@ public final class ServerNode implements AutoCloseable {
         ChainGateway gateway = ChainGateway.open(config.chain(), credentials);
         ServerNode node = new ServerNode(config, credentials, gateway,
             H2ServerStore.open(config.storePath()));
-        node.publisher.start();
+        node.startPublishing();
         LOG.info("registered mail: server {} for {} records on chain {} through Master {} ({})",
             credentials.getAddress(), config.domain(), config.chain().chainId(),
             config.chain().masterAddress(), config.chain().rpcUrl());
@@ -134,15 +145,44 @@ public final class ServerNode implements AutoCloseable {
     }
 
     /**
+     * What the recipient's server decided for a registered mail before delivering it.
+     *
+     * @param delivered the recipients recorded (empty when deferred)
+     * @param deferred true when the chain could not be asked: the check and its records wait
+     *     in the store and happen as soon as the node answers
+     */
+    public record Delivery(List<Delivered> delivered, boolean deferred) {
+    }
+
+    /**
      * The recipient's server, before local delivery: DELIVERED (or DELIVERED_ALTERED when the
      * content changed in transit) is queued for each local recipient the envelope names, and
      * the message is remembered under {@code messageKeyFor(recipient)} for the recipient's
-     * later actions.
+     * later actions. When the chain cannot be asked the mail is still delivered at once and
+     * the check is deferred (nothing is lost).
+     *
+     * @throws RegistrationRefused when the header is unusable for this server (no chain needed
+     *     to know), or the registration is refused
      */
-    public List<Delivered> deliver(String headerValue, byte[] message, List<String> localRecipients,
-                                   java.util.function.Function<String, String> messageKeyFor)
-        throws RegistrationRefused, ChainException {
-        VerifiedMail mail = verifier.verify(headerValue, message, localRecipients);
+    public Delivery deliver(String headerValue, byte[] message, List<String> localRecipients,
+                            Function<String, String> messageKeyFor)
+        throws RegistrationRefused {
+        verifier.open(headerValue);
+        byte[] contentHash = ContentCommitment.contentHash(message);
+        try {
+            return new Delivery(applyDelivery(verifier.verifyHashed(headerValue, contentHash,
+                localRecipients), messageKeyFor), false);
+        } catch (ChainException e) {
+            List<String> keys = localRecipients.stream().map(messageKeyFor).toList();
+            store.defer(new DeferredCheck(0, DeferredCheck.Kind.DELIVERY, headerValue, contentHash,
+                localRecipients, keys, Instant.now()));
+            LOG.warn("registered mail for {} recipients delivered; its check waits for the chain "
+                + "({})", localRecipients.size(), e.getMessage());
+            return new Delivery(List.of(), true);
+        }
+    }
+
+    private List<Delivered> applyDelivery(VerifiedMail mail, Function<String, String> keyFor) {
         Status status = mail.contentIntact() ? Status.DELIVERED : Status.DELIVERED_ALTERED;
         List<Delivered> delivered = new ArrayList<>();
         for (Map.Entry<String, Integer> recipient : mail.recipientIndexes().entrySet()) {
@@ -154,9 +194,10 @@ public final class ServerNode implements AutoCloseable {
             }
             enqueue(new RecordRequest(mail.registration(), mail.registrationSalt(),
                 recipient.getValue(), status, mail.owner()));
-            store.remember(new Disposition(messageKeyFor.apply(recipient.getKey()),
-                recipient.getKey(), mail.registration(), mail.registrationSalt(),
-                recipient.getValue(), mail.owner(), mail.info().deadline()));
+            String key = keyFor.apply(recipient.getKey());
+            store.remember(new Disposition(store.aliasOf(key).orElse(key), recipient.getKey(),
+                mail.registration(), mail.registrationSalt(), recipient.getValue(), mail.owner(),
+                mail.info().deadline()));
             delivered.add(new Delivered(recipient.getKey(), recipient.getValue(), status));
         }
         return delivered;
@@ -164,13 +205,24 @@ public final class ServerNode implements AutoCloseable {
 
     /**
      * The recipient's server cannot deliver to these local recipients (no such mailbox, over
-     * quota): REJECTED is queued for those the envelope names.
+     * quota): REJECTED is queued for those the envelope names (or deferred, as for delivery).
      *
      * @return the indexes recorded
      */
     public List<Integer> reject(String headerValue, byte[] message, List<String> localRecipients)
-        throws RegistrationRefused, ChainException {
-        VerifiedMail mail = verifier.verify(headerValue, message, localRecipients);
+        throws RegistrationRefused {
+        verifier.open(headerValue);
+        byte[] contentHash = ContentCommitment.contentHash(message);
+        try {
+            return applyRejection(verifier.verifyHashed(headerValue, contentHash, localRecipients));
+        } catch (ChainException e) {
+            store.defer(new DeferredCheck(0, DeferredCheck.Kind.REJECTION, headerValue, contentHash,
+                localRecipients, localRecipients, Instant.now()));
+            return List.of();
+        }
+    }
+
+    private List<Integer> applyRejection(VerifiedMail mail) {
         List<Integer> rejected = new ArrayList<>();
         for (int index : mail.recipientIndexes().values()) {
             if (credentials.getAddress().equalsIgnoreCase(mail.info().recipientServers().get(index))
@@ -180,6 +232,40 @@ public final class ServerNode implements AutoCloseable {
             }
         }
         return rejected;
+    }
+
+    /**
+     * Runs the checks deferred while the chain was unreachable; returns how many were settled.
+     * Stops at the first one the chain still cannot answer.
+     */
+    public int runDeferredChecks() {
+        int settled = 0;
+        for (DeferredCheck check : store.deferredChecks(100)) {
+            try {
+                VerifiedMail mail = verifier.verifyHashed(check.headerValue(), check.contentHash(),
+                    check.recipients());
+                if (check.kind() == DeferredCheck.Kind.DELIVERY) {
+                    Map<String, String> keys = new HashMap<>();
+                    for (int i = 0; i < check.recipients().size(); i++) {
+                        keys.put(check.recipients().get(i).toLowerCase(Locale.ROOT),
+                            check.messageKeys().get(i));
+                    }
+                    applyDelivery(mail, recipient -> keys.getOrDefault(recipient, recipient));
+                } else {
+                    applyRejection(mail);
+                }
+                LOG.info("registered mail {}: deferred check done, records queued",
+                    mail.registration());
+            } catch (RegistrationRefused e) {
+                LOG.warn("deferred registered-mail check refused, nothing recorded: {}",
+                    e.getMessage());
+            } catch (ChainException e) {
+                return settled;
+            }
+            store.forgetDeferred(check.id());
+            settled++;
+        }
+        return settled;
     }
 
     /**
@@ -207,11 +293,17 @@ public final class ServerNode implements AutoCloseable {
 
     /** Re-keys a remembered message (e.g. once the mailbox has given it its own id). */
     public void rekey(String oldKey, String newKey) {
-        store.disposition(oldKey).ifPresent(d -> {
-            store.remember(new Disposition(newKey, d.user(), d.registration(), d.salt(),
-                d.recipientIndex(), d.owner(), d.deadline()));
-            store.forget(oldKey);
-        });
+        Optional<Disposition> known = store.disposition(oldKey);
+        if (known.isEmpty()) {
+            if (store.isDeferred(oldKey)) {
+                store.alias(oldKey, newKey); // its check waits for the chain: use the new key then
+            }
+            return;
+        }
+        Disposition d = known.get();
+        store.remember(new Disposition(newKey, d.user(), d.registration(), d.salt(),
+            d.recipientIndex(), d.owner(), d.deadline()));
+        store.forget(oldKey);
     }
 
     /**
@@ -281,13 +373,24 @@ public final class ServerNode implements AutoCloseable {
         return credentials.getAddress();
     }
 
-    /** Starts the background publisher (for nodes built with the public constructor). */
+    /**
+     * Starts the background work (for nodes built with the public constructor): the outbox
+     * publisher, and every 5 s the checks deferred while the chain was unreachable.
+     */
     public void startPublishing() {
         publisher.start();
+        deferredChecks.scheduleWithFixedDelay(() -> {
+            try {
+                runDeferredChecks();
+            } catch (RuntimeException e) {
+                LOG.warn("deferred registered-mail checks failed, retrying: {}", e.toString());
+            }
+        }, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Override
     public void close() {
+        deferredChecks.shutdownNow();
         publisher.close();
         gateway.close();
         store.close();

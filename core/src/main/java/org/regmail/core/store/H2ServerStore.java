@@ -65,6 +65,19 @@ public final class H2ServerStore implements ServerStore {
           deadline BIGINT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS disposition_deadline ON disposition(deadline);
+        CREATE TABLE IF NOT EXISTS alias (
+          pending_key VARCHAR(400) PRIMARY KEY,
+          stored_key VARCHAR(400) NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS deferred (
+          id BIGINT AUTO_INCREMENT PRIMARY KEY,
+          kind VARCHAR(12) NOT NULL,
+          header_value VARCHAR(4096) NOT NULL,
+          content_hash BINARY(32) NOT NULL,
+          recipients CLOB NOT NULL,
+          message_keys CLOB NOT NULL,
+          queued_at TIMESTAMP NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS ledger (
           tx_hash VARCHAR(66) PRIMARY KEY,
           block BIGINT NOT NULL,
@@ -421,6 +434,101 @@ public final class H2ServerStore implements ServerStore {
             try (PreparedStatement delete = connection.prepareStatement(
                 "DELETE FROM disposition WHERE message_key = ?")) {
                 delete.setString(1, messageKey);
+                delete.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void alias(String pendingKey, String storedKey) {
+        inTransaction(connection -> {
+            try (PreparedStatement merge = connection.prepareStatement(
+                "MERGE INTO alias (pending_key, stored_key) KEY (pending_key) VALUES (?, ?)")) {
+                merge.setString(1, pendingKey);
+                merge.setString(2, storedKey);
+                merge.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> aliasOf(String pendingKey) {
+        return inTransaction(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                "SELECT stored_key FROM alias WHERE pending_key = ?")) {
+                query.setString(1, pendingKey);
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void defer(DeferredCheck check) {
+        inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO deferred (kind, header_value, content_hash, recipients, message_keys, "
+                    + "queued_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, check.kind().name());
+                insert.setString(2, check.headerValue());
+                insert.setBytes(3, check.contentHash());
+                insert.setString(4, String.join("\n", check.recipients()));
+                insert.setString(5, String.join("\n", check.messageKeys()));
+                insert.setTimestamp(6, Timestamp.from(check.queuedAt()));
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<DeferredCheck> deferredChecks(int limit) {
+        return inTransaction(connection -> {
+            List<DeferredCheck> result = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                "SELECT * FROM deferred ORDER BY id LIMIT ?")) {
+                query.setInt(1, limit);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        result.add(new DeferredCheck(rows.getLong("id"),
+                            DeferredCheck.Kind.valueOf(rows.getString("kind")),
+                            rows.getString("header_value"), rows.getBytes("content_hash"),
+                            List.of(rows.getString("recipients").split("\n")),
+                            List.of(rows.getString("message_keys").split("\n")),
+                            rows.getTimestamp("queued_at").toInstant()));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public boolean isDeferred(String messageKey) {
+        return inTransaction(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                "SELECT message_keys FROM deferred WHERE kind = 'DELIVERY'")) {
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        if (List.of(rows.getString(1).split("\n")).contains(messageKey)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public void forgetDeferred(long id) {
+        inTransaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM deferred WHERE id = ?")) {
+                delete.setLong(1, id);
                 delete.executeUpdate();
             }
             return null;

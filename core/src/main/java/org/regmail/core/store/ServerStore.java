@@ -81,6 +81,28 @@ public interface ServerStore extends AutoCloseable {
     /** Forgets a message (it reached a final status). */
     void forget(String messageKey);
 
+    /**
+     * Remembers that the message first known as {@code pendingKey} is now {@code storedKey},
+     * for a registration not checked yet (see {@link #defer}).
+     */
+    void alias(String pendingKey, String storedKey);
+
+    Optional<String> aliasOf(String pendingKey);
+
+    // ---------------------------------------------------------------- deferred checks
+
+    /** Keeps a check for later, when the chain could not be asked. */
+    void defer(DeferredCheck check);
+
+    /** The oldest deferred checks. */
+    List<DeferredCheck> deferredChecks(int limit);
+
+    /** Whether a deferred check will remember a message under {@code messageKey}. */
+    boolean isDeferred(String messageKey);
+
+    /** Forgets a deferred check once done (or refused for good). */
+    void forgetDeferred(long id);
+
     // ---------------------------------------------------------------- billing ledger
 
     /** Adds a settled transaction to the ledger with the owners its records were paid by. */

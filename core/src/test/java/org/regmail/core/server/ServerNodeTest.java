@@ -111,7 +111,8 @@ class ServerNodeTest {
         publish(sender);
 
         List<ServerNode.Delivered> delivered = recipient.deliver(toBob.headerValue().get(),
-            TestRegistrations.message(), List.of("bob@recipient.example"), rcpt -> "bob/msg-1");
+            TestRegistrations.message(), List.of("bob@recipient.example"), rcpt -> "bob/msg-1")
+            .delivered();
         assertThat(delivered).containsExactly(
             new ServerNode.Delivered("bob@recipient.example", 0, Status.DELIVERED));
         recipient.recordRecipientAction("bob/msg-1", Status.READ);
@@ -133,7 +134,7 @@ class ServerNodeTest {
             .getBytes(StandardCharsets.US_ASCII);
 
         List<ServerNode.Delivered> delivered = recipient.deliver(created.sealFor(RECIPIENT),
-            altered, List.of("bob@recipient.example"), rcpt -> "bob/msg-2");
+            altered, List.of("bob@recipient.example"), rcpt -> "bob/msg-2").delivered();
         publish(recipient);
 
         assertThat(delivered).extracting(ServerNode.Delivered::status)
