@@ -240,6 +240,11 @@ public final class Anvil implements AutoCloseable {
         call("evm_setAutomine", List.of(enabled));
     }
 
+    /** Sets the base fee of the next block, in wei (to make pending transactions wait). */
+    public void setNextBlockBaseFee(BigInteger wei) {
+        call("anvil_setNextBlockBaseFeePerGas", List.of("0x" + wei.toString(16)));
+    }
+
     /** Sets an account's balance in wei. */
     public void setBalance(String address, BigInteger wei) {
         call("anvil_setBalance", List.of(address, "0x" + wei.toString(16)));

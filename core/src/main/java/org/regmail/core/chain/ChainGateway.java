@@ -229,6 +229,48 @@ public final class ChainGateway implements AutoCloseable {
     }
 
     /**
+     * Signs a replacement for a transaction stuck in the pool (its fees too low for the chain
+     * now): same nonce and call, both fees raised by at least 12.5 % (what nodes require of a
+     * replacement) and to what the latest base fee asks, never above the configured cap.
+     *
+     * @return empty when the fees are already at the cap and cannot be raised
+     */
+    public Optional<SignedTransaction> replaceWithHigherFees(SignedTransaction stuck)
+        throws ChainException {
+        org.web3j.crypto.RawTransaction old = org.web3j.crypto.TransactionDecoder.decode(stuck.raw());
+        org.web3j.crypto.transaction.type.Transaction1559 fees1559 =
+            (org.web3j.crypto.transaction.type.Transaction1559) old.getTransaction();
+        BigInteger tip = bumped(fees1559.getMaxPriorityFeePerGas())
+            .max(settings.maxPriorityFeePerGas());
+        BigInteger wanted = bumped(fees1559.getMaxFeePerGas()).max(latestBaseFee().shiftLeft(1).add(tip));
+        BigInteger maxFee = wanted.min(settings.maxFeePerGas());
+        if (maxFee.compareTo(fees1559.getMaxFeePerGas()) <= 0) {
+            return Optional.empty();
+        }
+        tip = tip.min(maxFee);
+        org.web3j.crypto.RawTransaction replacement = org.web3j.crypto.RawTransaction
+            .createTransaction(settings.chainId(), old.getNonce(), old.getGasLimit(), old.getTo(),
+                old.getValue(), old.getData(), tip, maxFee);
+        String signed = transactions.sign(replacement);
+        return Optional.of(new SignedTransaction(old.getNonce(), org.web3j.crypto.Hash.sha3(signed),
+            signed));
+    }
+
+    private static BigInteger bumped(BigInteger fee) {
+        return fee.add(fee.shiftRight(3)).add(BigInteger.ONE);
+    }
+
+    private BigInteger latestBaseFee() throws ChainException {
+        try {
+            return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()
+                .getBlock().getBaseFeePerGas();
+        } catch (IOException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
+                e, true);
+        }
+    }
+
+    /**
      * Broadcasts a signed transaction. Broadcasting one the node already knows (or has mined)
      * is not an error.
      */

@@ -46,6 +46,8 @@ import org.web3j.utils.Numeric;
 public final class OutboxPublisher implements AutoCloseable {
     /** Longest pause between attempts while the node is unreachable. */
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How long a transaction may stay pending before it is replaced with higher fees. */
+    public static final Duration DEFAULT_REPLACE_AFTER = Duration.ofSeconds(60);
     /** More gas than any one record of a batch uses (about 19,000–50,000 measured). */
     private static final long GAS_PER_RECORD_CEILING = 60_000;
     /** Records refused for an order that a pending transaction may still fix get this many tries. */
@@ -66,6 +68,8 @@ public final class OutboxPublisher implements AutoCloseable {
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Instant> lastBroadcast = new HashMap<>();
+    private final java.util.Set<String> stuckAtCap = new java.util.HashSet<>();
+    private Duration replaceAfter = DEFAULT_REPLACE_AFTER;
     private int consecutiveFailures;
     private Instant pausedUntil = Instant.EPOCH;
     private boolean recovered;
@@ -83,6 +87,12 @@ public final class OutboxPublisher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** Sets how long a transaction may stay pending before it is replaced with higher fees. */
+    public OutboxPublisher replaceAfter(Duration pendingFor) {
+        this.replaceAfter = pendingFor;
+        return this;
     }
 
     /** Starts publishing in the background, every interval. */
@@ -179,6 +189,25 @@ public final class OutboxPublisher implements AutoCloseable {
             LOG.warn("outbox transaction {} was dropped by the node; its records are queued again",
                 sent.hash());
             return;
+        }
+        if (Instant.now().isAfter(sent.sentAt().plus(replaceAfter))) {
+            Optional<ChainGateway.SignedTransaction> replacement = gateway.replaceWithHigherFees(
+                new ChainGateway.SignedTransaction(sent.nonce(), sent.hash(), sent.raw()));
+            if (replacement.isPresent()) {
+                ChainGateway.SignedTransaction signed = replacement.get();
+                store.replaceTransaction(sent.hash(), new SentTransaction(signed.hash(),
+                    signed.nonce(), signed.raw(), Instant.now()));
+                lastBroadcast.remove(sent.hash());
+                lastBroadcast.put(signed.hash(), Instant.now());
+                gateway.broadcast(signed);
+                LOG.warn("outbox transaction {} pending for more than {} s: replaced by {} with "
+                    + "higher fees", sent.hash(), replaceAfter.toSeconds(), signed.hash());
+                return;
+            }
+            if (stuckAtCap.add(sent.hash())) {
+                LOG.warn("outbox transaction {} is pending and its fees are at the configured cap"
+                    + " (chain.max-fee-gwei): it waits for the base fee to fall", sent.hash());
+            }
         }
         Instant last = lastBroadcast.getOrDefault(sent.hash(), sent.sentAt());
         if (Instant.now().isAfter(last.plus(REBROADCAST_AFTER))) {

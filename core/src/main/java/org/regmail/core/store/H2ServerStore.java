@@ -219,6 +219,30 @@ public final class H2ServerStore implements ServerStore {
     }
 
     @Override
+    public void replaceTransaction(String stuckHash, SentTransaction replacement) {
+        inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO sent_tx (tx_hash, nonce, raw, sent_at) VALUES (?, ?, ?, ?)");
+                 PreparedStatement move = connection.prepareStatement(
+                     "UPDATE outbox SET tx_hash = ? WHERE tx_hash = ? AND state = 'SENT'");
+                 PreparedStatement delete = connection.prepareStatement(
+                     "DELETE FROM sent_tx WHERE tx_hash = ?")) {
+                insert.setString(1, replacement.hash());
+                insert.setBigDecimal(2, new java.math.BigDecimal(replacement.nonce()));
+                insert.setString(3, replacement.raw());
+                insert.setTimestamp(4, Timestamp.from(replacement.sentAt()));
+                insert.executeUpdate();
+                move.setString(1, replacement.hash());
+                move.setString(2, stuckHash);
+                move.executeUpdate();
+                delete.setString(1, stuckHash);
+                delete.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
     public List<SentTransaction> unsettledTransactions() {
         return inTransaction(connection -> {
             List<SentTransaction> result = new ArrayList<>();

@@ -33,6 +33,9 @@ public interface ServerStore extends AutoCloseable {
     /** Stores a signed transaction and marks its records SENT, before it is broadcast. */
     void markSent(List<Long> entryIds, SentTransaction transaction);
 
+    /** Puts a replacement (same nonce, higher fees) in the place of a stuck transaction. */
+    void replaceTransaction(String stuckHash, SentTransaction replacement);
+
     /** Transactions whose records are not settled yet. */
     List<SentTransaction> unsettledTransactions();
 

@@ -103,6 +103,20 @@ class OutboxPublisherTest {
             .hasStatus(BigInteger.valueOf(index), status.value()).send();
     }
 
+    /** Runs publishing cycles until nothing is in flight (automine answers within ms). */
+    void settle(OutboxPublisher publisher) throws InterruptedException {
+        settle(publisher, store);
+    }
+
+    static void settle(OutboxPublisher publisher, org.regmail.core.store.ServerStore of)
+        throws InterruptedException {
+        publisher.runOnce();
+        for (int cycle = 0; cycle < 100 && !of.unsettledTransactions().isEmpty(); cycle++) {
+            Thread.sleep(10);
+            publisher.runOnce();
+        }
+    }
+
     static long pendingNonce() throws Exception {
         return CHAIN.web3j().ethGetTransactionCount(SERVER.getAddress(),
             DefaultBlockParameterName.PENDING).send().getTransactionCount().longValueExact();
@@ -122,8 +136,7 @@ class OutboxPublisherTest {
         assertThat(store.enqueue(mail.submitted(0))).as("queued twice").isFalse();
         OutboxPublisher publisher = new OutboxPublisher(store, gateway, 50, Duration.ofMillis(50));
 
-        publisher.runOnce(); // sends
-        publisher.runOnce(); // settles
+        settle(publisher);
 
         assertThat(store.countByState()).containsEntry(OutboxEntry.State.CONFIRMED, 3L)
             .containsEntry(OutboxEntry.State.PENDING, 0L).containsEntry(OutboxEntry.State.SENT, 0L);
@@ -146,8 +159,7 @@ class OutboxPublisherTest {
             OWNER.getAddress())); // the sender's server may not record DELIVERED
         OutboxPublisher publisher = new OutboxPublisher(store, gateway, 50, Duration.ofMillis(50));
 
-        publisher.runOnce();
-        publisher.runOnce();
+        settle(publisher);
 
         assertThat(store.entry(mail.submitted(0).key()).orElseThrow().state())
             .isEqualTo(OutboxEntry.State.CONFIRMED);
@@ -163,8 +175,7 @@ class OutboxPublisherTest {
             Status.HANDED_OFF, OWNER.getAddress());
         store.enqueue(handedOff);
         OutboxPublisher publisher = new OutboxPublisher(store, gateway, 50, Duration.ofMillis(50));
-        publisher.runOnce();
-        publisher.runOnce();
+        settle(publisher);
 
         OutboxEntry refusedForNow = store.entry(handedOff.key()).orElseThrow();
         assertThat(refusedForNow.state()).isEqualTo(OutboxEntry.State.PENDING);
@@ -172,8 +183,7 @@ class OutboxPublisherTest {
 
         store.enqueue(mail.submitted(0));
         store.delay(List.of(refusedForNow.id()), java.time.Instant.now(), "due now");
-        publisher.runOnce();
-        publisher.runOnce();
+        settle(publisher);
 
         assertThat(store.entry(handedOff.key()).orElseThrow().state())
             .isEqualTo(OutboxEntry.State.CONFIRMED);
@@ -194,8 +204,7 @@ class OutboxPublisherTest {
         store = H2ServerStore.open(dir.resolve("store"));
         gateway = ChainGateway.connect(settings(CHAIN.rpcUrl()), SERVER);
         OutboxPublisher restarted = new OutboxPublisher(store, gateway, 50, Duration.ofMillis(50));
-        restarted.runOnce();
-        restarted.runOnce();
+        settle(restarted);
 
         assertThat(store.countByState()).containsEntry(OutboxEntry.State.CONFIRMED, 2L);
         assertThat(minedNonce()).as("one transaction, not two").isEqualTo(nonceAtStart + 1);
@@ -219,8 +228,7 @@ class OutboxPublisherTest {
         // ... and the process dies before broadcasting.
 
         OutboxPublisher restarted = new OutboxPublisher(store, gateway, 50, Duration.ofMillis(50));
-        restarted.runOnce();
-        restarted.runOnce();
+        settle(restarted);
 
         assertThat(store.entry(mail.submitted(0).key()).orElseThrow().state())
             .isEqualTo(OutboxEntry.State.CONFIRMED);
@@ -233,16 +241,14 @@ class OutboxPublisherTest {
         Mail mail = createMail(1);
         store.enqueue(mail.submitted(0));
         OutboxPublisher publisher = new OutboxPublisher(store, gateway, 50, Duration.ofMillis(50));
-        publisher.runOnce();
-        publisher.runOnce();
+        settle(publisher);
         BigInteger credit = deployment.master().creditOf(SERVER.getAddress()).send();
 
         // A second store (e.g. restored from an old backup) queues the same record again.
         try (H2ServerStore stale = H2ServerStore.open(dir.resolve("stale"))) {
             stale.enqueue(mail.submitted(0));
             OutboxPublisher again = new OutboxPublisher(stale, gateway, 50, Duration.ofMillis(50));
-            again.runOnce();
-            again.runOnce();
+            settle(again, stale);
             OutboxEntry entry = stale.entry(mail.submitted(0).key()).orElseThrow();
             assertThat(entry.state()).isEqualTo(OutboxEntry.State.CONFIRMED);
             assertThat(entry.outcome()).isEqualTo("already on chain");

@@ -89,9 +89,13 @@ class ServerNodeTest {
             .hasStatus(BigInteger.valueOf(index), status.value()).send();
     }
 
-    static void publish(ServerNode node) {
+    /** Runs outbox cycles until nothing is in flight (automine answers within ms). */
+    static void publish(ServerNode node) throws InterruptedException {
         node.flushOutbox();
-        node.flushOutbox();
+        for (int cycle = 0; cycle < 100 && !node.store().unsettledTransactions().isEmpty(); cycle++) {
+            Thread.sleep(10);
+            node.flushOutbox();
+        }
     }
 
     @Test

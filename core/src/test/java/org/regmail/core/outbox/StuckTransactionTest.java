@@ -1,0 +1,85 @@
+package org.regmail.core.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.regmail.contracts.Status;
+import org.regmail.contracts.devchain.Anvil;
+import org.regmail.contracts.devchain.DevDeployment;
+import org.regmail.contracts.testing.AnvilExtension;
+import org.regmail.core.chain.ChainGateway;
+import org.regmail.core.chain.ChainSettings;
+import org.regmail.core.registration.TestRegistrations;
+import org.regmail.core.store.H2ServerStore;
+import org.regmail.core.store.OutboxEntry;
+import org.regmail.core.store.RecordRequest;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+
+/**
+ * A transaction stuck in the pool because the base fee rose above its max fee is replaced with
+ * higher fees, within the cap, and its record lands once. On a chain of its own: a raised base
+ * fee and a pooled transaction survive anvil's snapshot revert.
+ */
+class StuckTransactionTest {
+    @RegisterExtension
+    static final AnvilExtension CHAIN = AnvilExtension.shared();
+
+    static final Credentials SERVER = Anvil.devAccount(1);
+    static final Credentials OWNER = Anvil.devAccount(4);
+    static final BigInteger BASE_FEE = BigInteger.valueOf(30_000_000_000L);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReplaceTransactionStuckInThePoolWithHigherFeesWithinTheCap() throws Exception {
+        DevDeployment deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
+        deployment.registerAndApprove(SERVER, "sender.example");
+        TestRegistrations.Created created = TestRegistrations.create(deployment, OWNER, SERVER,
+            List.of("bob@recipient.example"), List.of("0x0000000000000000000000000000000000000000"),
+            TestRegistrations.message(), CHAIN.anvil().latestTimestamp() + 3_600);
+        RecordRequest submitted = new RecordRequest(created.registration(),
+            created.registrationSalt(), 0, Status.SUBMITTED, OWNER.getAddress());
+        ChainSettings settings = ChainSettings.of(CHAIN.rpcUrl(), Anvil.CHAIN_ID,
+            deployment.master().getContractAddress());
+        long nonceBefore = minedNonce();
+
+        try (H2ServerStore store = H2ServerStore.open(dir.resolve("store"));
+             ChainGateway gateway = ChainGateway.connect(settings, SERVER)) {
+            store.enqueue(submitted);
+            // The next block asks far more than the fees computed from the latest one.
+            CHAIN.anvil().setNextBlockBaseFee(BASE_FEE);
+            OutboxPublisher publisher = new OutboxPublisher(store, gateway, 50,
+                Duration.ofMillis(50)).replaceAfter(Duration.ZERO);
+
+            publisher.runOnce();
+            String stuck = store.unsettledTransactions().get(0).hash();
+            for (int cycle = 0; cycle < 60
+                && store.countByState().get(OutboxEntry.State.CONFIRMED) < 1; cycle++) {
+                publisher.runOnce();
+            }
+
+            assertThat(store.entry(submitted.key()).orElseThrow().state())
+                .isEqualTo(OutboxEntry.State.CONFIRMED);
+            assertThat(store.ledger()).singleElement().satisfies(entry -> {
+                assertThat(entry.transactionHash()).isNotEqualTo(stuck);
+                assertThat(entry.gasPrice()).isGreaterThanOrEqualTo(BASE_FEE)
+                    .isLessThanOrEqualTo(ChainSettings.DEFAULT_MAX_FEE_PER_GAS);
+            });
+            assertThat(minedNonce()).as("one transaction landed").isEqualTo(nonceBefore + 1);
+        }
+    }
+
+    static long minedNonce() throws Exception {
+        return CHAIN.web3j().ethGetTransactionCount(SERVER.getAddress(),
+            DefaultBlockParameterName.LATEST).send().getTransactionCount().longValueExact();
+    }
+}
