@@ -34,6 +34,8 @@ import org.regmail.core.keys.KeystoreCredentials;
  * server.password-env    environment variable holding the keystore password
  * outbox.batch-size      records per transaction, 1..200 (default 50)
  * outbox.interval-ms     time between outbox cycles (default 1000)
+ * outbox.replace-after-seconds  a transaction pending this long is replaced with higher
+ *                        fees, within chain.max-fee-gwei (default 60)
  * store.path             the embedded store's file, without extension (required)
  * </pre>
  *
@@ -41,7 +43,7 @@ import org.regmail.core.keys.KeystoreCredentials;
  */
 public record ServerConfig(ChainSettings chain, String domain, Path keystore,
                            KeystoreCredentials.PasswordSource password, int batchSize,
-                           Duration batchInterval, Path storePath) {
+                           Duration batchInterval, Path storePath, Duration replaceAfter) {
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
     private static final BigDecimal GWEI = BigDecimal.TEN.pow(9);
@@ -107,10 +109,13 @@ public record ServerConfig(ChainSettings chain, String domain, Path keystore,
         }
         Duration interval = Duration.ofMillis(r.positiveLong("outbox.interval-ms", "1000"));
         Path store = base.resolve(r.required("store.path"));
+        Duration replaceAfter = Duration.ofSeconds(
+            r.positiveLong("outbox.replace-after-seconds", "60"));
 
         ChainSettings chain = new ChainSettings(rpcUrl, chainId, master, maxFee, tip, poll,
             confirmations);
-        return new ServerConfig(chain, domain, keystore, password, batchSize, interval, store);
+        return new ServerConfig(chain, domain, keystore, password, batchSize, interval, store,
+            replaceAfter);
     }
 
     private record Keys(Properties p, String source) {

@@ -64,7 +64,8 @@ public final class ServerNode implements AutoCloseable {
         this.credentials = credentials;
         this.gateway = gateway;
         this.store = store;
-        this.publisher = new OutboxPublisher(store, gateway, config.batchSize(), config.batchInterval());
+        this.publisher = new OutboxPublisher(store, gateway, config.batchSize(),
+            config.batchInterval()).replaceAfter(config.replaceAfter());
         this.verifier = new RegistrationVerifier(new RegistrationLookup(gateway),
             credentials.getEcKeyPair(), config.chain().chainId());
         this.nextHops = new NextHops(new ServerDirectory(gateway));

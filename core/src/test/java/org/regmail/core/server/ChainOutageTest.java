@@ -72,7 +72,7 @@ class ChainOutageTest {
         ChainSettings chain = ChainSettings.of(anvil.rpcUrl(), Anvil.CHAIN_ID, master);
         ServerConfig config = new ServerConfig(chain, "recipient.example", dir.resolve("k.json"),
             new KeystoreCredentials.PasswordVariable("UNUSED"), 50, Duration.ofMillis(100),
-            dir.resolve("store"));
+            dir.resolve("store"), Duration.ofSeconds(60));
         recipient = new ServerNode(config, RECIPIENT, ChainGateway.open(chain, RECIPIENT),
             H2ServerStore.open(dir.resolve("store")));
 

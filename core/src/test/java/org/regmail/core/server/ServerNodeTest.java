@@ -59,7 +59,7 @@ class ServerNodeTest {
             deployment.master().getContractAddress());
         ServerConfig config = new ServerConfig(chain, domain, dir.resolve("unused.json"),
             new KeystoreCredentials.PasswordVariable("UNUSED"), 50, Duration.ofMillis(100),
-            dir.resolve(domain));
+            dir.resolve(domain), Duration.ofSeconds(60));
         return new ServerNode(config, credentials, ChainGateway.connect(chain, credentials),
             H2ServerStore.open(dir.resolve(domain)));
     }
