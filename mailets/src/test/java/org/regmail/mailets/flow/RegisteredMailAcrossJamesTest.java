@@ -47,7 +47,9 @@ class RegisteredMailAcrossJamesTest {
     @RegisterExtension
     static final AnvilExtension CHAIN = AnvilExtension.shared();
 
-    static final String PASSWORD = "secret";
+    /** Distinctive, so that the log check below cannot match it by accident. */
+    static final String PASSWORD = "pw-Kq7-tortoise-Zebra";
+    static final List<String> LOG_LINES = new java.util.concurrent.CopyOnWriteArrayList<>();
     static final Credentials SENDER_SERVER = Anvil.devAccount(1);
     static final Credentials RECIPIENT_SERVER = Anvil.devAccount(2);
     static final Credentials ALICE = Anvil.devAccount(4);
@@ -160,8 +162,27 @@ class RegisteredMailAcrossJamesTest {
             "");
     }
 
+    /** Keeps every log line of the run (ours at INFO, James's at WARN) for the secrets check. */
+    static void captureLogs() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+            new ch.qos.logback.core.AppenderBase<>() {
+                @Override
+                protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                    LOG_LINES.add(event.getFormattedMessage()
+                        + (event.getThrowableProxy() == null ? ""
+                            : " " + event.getThrowableProxy().getMessage()));
+                }
+            };
+        appender.setContext(root.getLoggerContext());
+        appender.start();
+        root.addAppender(appender);
+    }
+
     @BeforeAll
     static void startServers() throws Exception {
+        captureLogs();
         deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
         deployment.registerAndApprove(SENDER_SERVER, "sender.example");
         deployment.registerAndApprove(RECIPIENT_SERVER, "recipient.example");
@@ -177,6 +198,7 @@ class RegisteredMailAcrossJamesTest {
         recipientJames.addDomain("recipient.example");
         recipientJames.addUser("bob@recipient.example", PASSWORD);
         recipientJames.addUser("carol@recipient.example", PASSWORD);
+        recipientJames.addUser("dave@recipient.example", PASSWORD);
 
         senderJames = JamesTestServer.builder()
             .mailetContainer(senderMailetContainer(recipientJames.smtpPort()))
@@ -245,33 +267,50 @@ class RegisteredMailAcrossJamesTest {
 
     @Test
     void shouldRecordTheWholeTrailAndHideTheHeaderFromTheRecipient() throws Exception {
+        carryThroughWholeTrail("trail-1", "bob@recipient.example");
+    }
+
+    static void carryThroughWholeTrail(String messageId, String recipient) throws Exception {
         String body = "The signed contract is attached in spirit.";
-        String message = message("trail-1", "Bob <bob@recipient.example>", body);
-        CreatedRegistration created = register(message, List.of("bob@recipient.example"));
+        String message = message(messageId, recipient, body);
+        CreatedRegistration created = register(message, List.of(recipient));
         String registration = created.plan().registration();
 
         MailClients.submit(senderJames.smtpPort(), "alice@sender.example", PASSWORD,
-            "alice@sender.example", List.of("bob@recipient.example"),
+            "alice@sender.example", List.of(recipient),
             new String(created.messageToSubmit(), StandardCharsets.US_ASCII));
 
         awaitOnChain(registration, 0, Status.SUBMITTED);
         awaitOnChain(registration, 0, Status.HANDED_OFF);
         awaitOnChain(registration, 0, Status.DELIVERED);
 
-        String retrieved = MailClients.pop3Retrieve(recipientJames.pop3Port(),
-            "bob@recipient.example", PASSWORD, 1);
-        assertThat(retrieved).contains(body).contains("Message-ID: <trail-1@sender.example>")
+        String retrieved = MailClients.pop3Retrieve(recipientJames.pop3Port(), recipient,
+            PASSWORD, 1);
+        assertThat(retrieved).contains(body).contains("Message-ID: <" + messageId + "@sender.example>")
             .doesNotContainIgnoringCase("Registered-Mail");
         awaitOnChain(registration, 0, Status.DOWNLOADED);
 
         try (MailClients.ImapSession imap = MailClients.imap(recipientJames.imapPort(),
-            "bob@recipient.example", PASSWORD)) {
+            recipient, PASSWORD)) {
             imap.command("SELECT INBOX");
             imap.command("STORE 1 +FLAGS (\\Seen)");
         }
         awaitOnChain(registration, 0, Status.READ);
         assertThat(onChain(registration, 0, Status.DELIVERED_ALTERED)).isFalse();
         assertThat(RegisteredMailMetrics.get("submitted")).isPositive();
+    }
+
+    @Test
+    void shouldNeverLogAKeyOrPassword() throws Exception {
+        carryThroughWholeTrail("trail-2", "dave@recipient.example");
+
+        assertThat(LOG_LINES).as("log lines captured").isNotEmpty()
+            .anySatisfy(line -> assertThat(line).contains("SUBMITTED"));
+        for (Credentials account : List.of(SENDER_SERVER, RECIPIENT_SERVER, ALICE)) {
+            String privateKey = account.getEcKeyPair().getPrivateKey().toString(16);
+            assertThat(LOG_LINES).noneSatisfy(line -> assertThat(line).containsIgnoringCase(privateKey));
+        }
+        assertThat(LOG_LINES).noneSatisfy(line -> assertThat(line).contains(PASSWORD));
     }
 
     @Test
