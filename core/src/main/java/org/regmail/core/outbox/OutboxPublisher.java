@@ -55,7 +55,7 @@ public final class OutboxPublisher implements AutoCloseable {
     /** Transactions sent and not yet settled at any time; their nonces follow each other. */
     static final int MAX_IN_FLIGHT = 4;
     /** How long a broadcast transaction may stay unseen before it is broadcast again. */
-    private static final Duration REBROADCAST_AFTER = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_REBROADCAST_AFTER = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxPublisher.class);
     private static final String ALREADY_RECORDED = "StatusAlreadyRecorded";
@@ -70,6 +70,7 @@ public final class OutboxPublisher implements AutoCloseable {
     private final Map<String, Instant> lastBroadcast = new HashMap<>();
     private final java.util.Set<String> stuckAtCap = new java.util.HashSet<>();
     private Duration replaceAfter = DEFAULT_REPLACE_AFTER;
+    private Duration rebroadcastAfter = DEFAULT_REBROADCAST_AFTER;
     private int consecutiveFailures;
     private Instant pausedUntil = Instant.EPOCH;
     private boolean recovered;
@@ -92,6 +93,15 @@ public final class OutboxPublisher implements AutoCloseable {
     /** Sets how long a transaction may stay pending before it is replaced with higher fees. */
     public OutboxPublisher replaceAfter(Duration pendingFor) {
         this.replaceAfter = pendingFor;
+        return this;
+    }
+
+    /**
+     * Sets how long a sent transaction may stay unseen by the node (dropped from its pool, or
+     * taken out of the chain by a reorganisation) before it is broadcast again.
+     */
+    public OutboxPublisher rebroadcastAfter(Duration unseenFor) {
+        this.rebroadcastAfter = unseenFor;
         return this;
     }
 
@@ -210,7 +220,7 @@ public final class OutboxPublisher implements AutoCloseable {
             }
         }
         Instant last = lastBroadcast.getOrDefault(sent.hash(), sent.sentAt());
-        if (Instant.now().isAfter(last.plus(REBROADCAST_AFTER))) {
+        if (!Instant.now().isBefore(last.plus(rebroadcastAfter))) {
             gateway.broadcast(new ChainGateway.SignedTransaction(sent.nonce(), sent.hash(), sent.raw()));
             lastBroadcast.put(sent.hash(), Instant.now());
         }
