@@ -24,6 +24,14 @@ final class MailAttributes {
      * recipients ({@code RegistrationRef} text), read again after the hand-off.
      */
     static final AttributeName REGISTRATION = AttributeName.of("org.regmail.registration");
+    /**
+     * On the sender's server, for a mail sent on while the chain was unreachable: the header as
+     * submitted (sealed to this server) and the content hash, so the hand-off can be checked
+     * later.
+     */
+    static final AttributeName DEFERRED_HEADER = AttributeName.of("org.regmail.deferred-header");
+    static final AttributeName DEFERRED_CONTENT_HASH =
+        AttributeName.of("org.regmail.deferred-content-hash");
     /** On the sender's server: recipient=index pairs of the copy, for partial hand-offs. */
     static final AttributeName RECIPIENT_INDEXES = AttributeName.of("org.regmail.recipient-indexes");
 

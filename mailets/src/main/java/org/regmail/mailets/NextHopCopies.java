@@ -14,6 +14,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.MailetContext;
 import org.regmail.core.registration.NextHops;
 import org.regmail.core.server.RegistrationRef;
+import org.regmail.core.server.ServerNode;
 
 /**
  * Sends a registered mail on as one copy per recipient, each with the envelope sealed for its
@@ -22,6 +23,20 @@ import org.regmail.core.server.RegistrationRef;
  */
 final class NextHopCopies {
     private NextHopCopies() {
+    }
+
+    static void send(Mail mail, ServerNode.Accepted accepted, MailetContext context,
+                     String nextProcessor) throws MessagingException {
+        if (accepted.isDeferred()) {
+            ServerNode.DeferredSubmission deferred = accepted.deferred();
+            MailAttributes.setText(mail, MailAttributes.DEFERRED_HEADER, deferred.headerValue());
+            MailAttributes.setText(mail, MailAttributes.DEFERRED_CONTENT_HASH,
+                org.web3j.utils.Numeric.toHexString(deferred.contentHash()));
+            send(mail, null, Map.of(), accepted.hops(), context, nextProcessor);
+        } else {
+            send(mail, accepted.ref(), accepted.mail().recipientIndexes(), accepted.hops(), context,
+                nextProcessor);
+        }
     }
 
     static void send(Mail mail, RegistrationRef ref, Map<String, Integer> indexes,
@@ -63,7 +78,7 @@ final class NextHopCopies {
                 pairs.add(recipient.toLowerCase(java.util.Locale.ROOT) + "=" + index);
             }
         }
-        if (!hopIndexes.isEmpty()) {
+        if (ref != null && !hopIndexes.isEmpty()) {
             MailAttributes.setText(mail, MailAttributes.REGISTRATION, new RegistrationRef(
                 ref.registration(), ref.salt(), ref.owner(), hopIndexes).encode());
             MailAttributes.setText(mail, MailAttributes.RECIPIENT_INDEXES, String.join(";", pairs));

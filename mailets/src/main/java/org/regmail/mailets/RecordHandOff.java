@@ -55,6 +55,16 @@ public class RecordHandOff extends GenericMailet {
     @Override
     public void service(Mail mail) {
         Optional<String> reference = MailAttributes.text(mail, MailAttributes.REGISTRATION);
+        Optional<String> deferred = MailAttributes.text(mail, MailAttributes.DEFERRED_HEADER);
+        if (reference.isEmpty() && deferred.isPresent()) {
+            node.recordHandedOffDeferred(new ServerNode.DeferredSubmission(deferred.get(),
+                org.web3j.utils.Numeric.hexStringToByteArray(MailAttributes.text(mail,
+                    MailAttributes.DEFERRED_CONTENT_HASH).orElse("0x"))),
+                NextHopCopies.recipients(mail));
+            LOG.info("mail {} handed off while its registration check waits for the chain",
+                mail.getName());
+            return;
+        }
         if (reference.isEmpty()) {
             return; // ordinary mail
         }

@@ -62,8 +62,7 @@ public class RecordRelay extends GenericMailet {
                 + "hops: {}", accepted.ref().registration(), mail.getName(),
                 accepted.ref().indexes().size(), NextHopCopies.describe(accepted.hops()));
             RegisteredMailMetrics.increment("relayed");
-            NextHopCopies.send(mail, accepted.ref(), accepted.mail().recipientIndexes(),
-                accepted.hops(), getMailetContext(), nextProcessor);
+            NextHopCopies.send(mail, accepted, getMailetContext(), nextProcessor);
         } catch (RegistrationRefused e) {
             Ordinary.goOn(mail, LOG, e.reason().name(), e.getMessage());
         } catch (Exception e) {

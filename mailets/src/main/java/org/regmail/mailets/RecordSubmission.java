@@ -77,12 +77,18 @@ public class RecordSubmission extends GenericMailet {
         try {
             ServerNode.Accepted accepted = node.acceptSubmission(header.get(),
                 MailAttributes.bytes(mail.getMessage()), recipients, relayDomain);
+            if (accepted.isDeferred()) {
+                RegisteredMailMetrics.increment("deferred");
+                LOG.warn("registered mail ({}) sent on before its check: the chain is unreachable;"
+                    + " next hops: {}", mail.getName(), NextHopCopies.describe(accepted.hops()));
+                NextHopCopies.send(mail, accepted, getMailetContext(), nextProcessor);
+                return;
+            }
             LOG.info("registered mail {} accepted ({}): SUBMITTED queued for {} recipients; next "
                 + "hops: {}", accepted.ref().registration(), mail.getName(),
                 accepted.ref().indexes().size(), NextHopCopies.describe(accepted.hops()));
             RegisteredMailMetrics.increment("submitted");
-            NextHopCopies.send(mail, accepted.ref(), accepted.mail().recipientIndexes(),
-                accepted.hops(), getMailetContext(), nextProcessor);
+            NextHopCopies.send(mail, accepted, getMailetContext(), nextProcessor);
         } catch (RegistrationRefused e) {
             Ordinary.goOn(mail, LOG, e.reason().name(), e.getMessage());
         } catch (Exception e) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.regmail.core.chain.ChainException;
 import org.regmail.core.envelope.EnvelopeException;
 import org.regmail.core.envelope.RegisteredMailHeader;
+import org.regmail.core.envelope.RegistrationEnvelope;
 
 /**
  * Splits a verified mail's recipients by the server each of them is delivered to next, and
@@ -97,6 +98,39 @@ public final class NextHops {
         String header = RegisteredMailHeader.seal(mail.envelope().forRecipients(expected),
             server.get().publicKey());
         return new Hop(domain, recipients, Optional.of(header), "");
+    }
+
+    /**
+     * Plans direct delivery while the chain cannot be asked: the envelope is sealed, with all
+     * its indexes, for each recipient domain whose directory entry this server still knows
+     * (the next server matches its own recipients when it checks the mail); a domain it does
+     * not know gets no header.
+     */
+    public List<Hop> offline(RegistrationEnvelope envelope, List<String> recipients) {
+        Map<String, List<String>> byDomain = new LinkedHashMap<>();
+        for (String recipient : recipients) {
+            byDomain.computeIfAbsent(domainOf(recipient), d -> new ArrayList<>()).add(recipient);
+        }
+        List<Hop> hops = new ArrayList<>();
+        for (Map.Entry<String, List<String>> group : byDomain.entrySet()) {
+            Optional<ServerDirectory.Entry> server;
+            try {
+                server = directory.approvedServerFor(group.getKey());
+            } catch (ChainException e) {
+                server = Optional.empty();
+            }
+            Optional<String> header = Optional.empty();
+            if (server.isPresent()) {
+                try {
+                    header = Optional.of(RegisteredMailHeader.seal(envelope, server.get().publicKey()));
+                } catch (EnvelopeException e) {
+                    header = Optional.empty();
+                }
+            }
+            hops.add(new Hop(group.getKey(), group.getValue(), header, header.isPresent() ? ""
+                : "the chain is unreachable and " + group.getKey() + "'s server is not known yet"));
+        }
+        return hops;
     }
 
     private static List<Integer> indexesOf(VerifiedMail mail, List<String> recipients) {

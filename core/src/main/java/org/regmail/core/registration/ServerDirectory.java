@@ -54,8 +54,16 @@ public final class ServerDirectory {
         if (cached != null && now.isBefore(cached.until())) {
             return cached.entry();
         }
-        Tuple3<String, byte[], Boolean> answer = gateway.read("looking up " + key
-            + " in the server directory", gateway.master().serverForDomain(key));
+        Tuple3<String, byte[], Boolean> answer;
+        try {
+            answer = gateway.read("looking up " + key + " in the server directory",
+                gateway.master().serverForDomain(key));
+        } catch (ChainException e) {
+            if (cached != null && e.isUnreachable()) {
+                return cached.entry(); // a stale answer beats none while the node is down
+            }
+            throw e;
+        }
         Optional<Entry> entry = ZERO.equalsIgnoreCase(answer.component1())
             ? Optional.empty()
             : Optional.of(new Entry(key, answer.component1().toLowerCase(Locale.ROOT),

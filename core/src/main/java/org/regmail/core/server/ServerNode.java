@@ -14,6 +14,7 @@ import org.regmail.core.chain.ChainException;
 import org.regmail.core.chain.ChainGateway;
 import org.regmail.core.config.ServerConfig;
 import org.regmail.core.envelope.EnvelopeException;
+import org.regmail.core.envelope.RegistrationEnvelope;
 import org.regmail.core.keys.KeyException;
 import org.regmail.core.keys.KeystoreCredentials;
 import org.regmail.core.outbox.OutboxPublisher;
@@ -89,8 +90,24 @@ public final class ServerNode implements AutoCloseable {
         return node;
     }
 
-    /** A mail accepted for registration, and how to send it on. */
-    public record Accepted(VerifiedMail mail, RegistrationRef ref, List<NextHops.Hop> hops) {
+    /**
+     * A mail accepted for registration, and how to send it on.
+     *
+     * @param mail the verified mail, or null when its check is deferred
+     * @param ref what the hand-off needs, or null when the check is deferred
+     * @param hops the copies to send on
+     * @param deferred when the chain could not be asked: what the hand-off must keep so that
+     *     its record can be checked later; null otherwise
+     */
+    public record Accepted(VerifiedMail mail, RegistrationRef ref, List<NextHops.Hop> hops,
+                           DeferredSubmission deferred) {
+        public boolean isDeferred() {
+            return deferred != null;
+        }
+    }
+
+    /** A submission whose check waits for the chain: the header as received and the hash. */
+    public record DeferredSubmission(String headerValue, byte[] contentHash) {
     }
 
     /**
@@ -104,7 +121,24 @@ public final class ServerNode implements AutoCloseable {
     public Accepted acceptSubmission(String headerValue, byte[] message, List<String> recipients,
                                      String relayDomain)
         throws RegistrationRefused, ChainException, EnvelopeException {
-        VerifiedMail mail = verifier.verify(headerValue, message, recipients);
+        RegistrationEnvelope envelope = verifier.open(headerValue);
+        byte[] contentHash = ContentCommitment.contentHash(message);
+        VerifiedMail mail;
+        try {
+            mail = verifier.verifyHashed(headerValue, contentHash, recipients);
+        } catch (ChainException e) {
+            if (!e.isUnreachable()) {
+                throw e;
+            }
+            // The node is down: send the mail on now, registered for every next server this
+            // server already knows, and check it (and record SUBMITTED) once the node is back.
+            store.defer(new DeferredCheck(0, DeferredCheck.Kind.SUBMISSION, headerValue,
+                contentHash, recipients, recipients, Instant.now()));
+            LOG.warn("registered mail {} sent on unchecked, its check waits for the chain ({})",
+                envelope.registration(), e.getMessage());
+            List<NextHops.Hop> hops = nextHops.offline(envelope, recipients);
+            return new Accepted(null, null, hops, new DeferredSubmission(headerValue, contentHash));
+        }
         if (!mail.contentIntact()) {
             throw new RegistrationRefused(RegistrationRefused.Reason.CONTENT_MISMATCH,
                 "the submitted content is not the content registered at " + mail.registration());
@@ -118,7 +152,16 @@ public final class ServerNode implements AutoCloseable {
         List<NextHops.Hop> hops = relayDomain == null
             ? nextHops.byRecipientDomain(mail, recipients)
             : List.of(nextHops.throughRelay(mail, relayDomain, recipients));
-        return new Accepted(mail, ref, hops);
+        return new Accepted(mail, ref, hops, null);
+    }
+
+    /**
+     * The sender's server handed a mail whose check was deferred to the next hop: HANDED_OFF
+     * for these recipients is checked and queued once the chain answers.
+     */
+    public void recordHandedOffDeferred(DeferredSubmission submission, List<String> recipients) {
+        store.defer(new DeferredCheck(0, DeferredCheck.Kind.HAND_OFF, submission.headerValue(),
+            submission.contentHash(), recipients, recipients, Instant.now()));
     }
 
     /**
@@ -138,7 +181,7 @@ public final class ServerNode implements AutoCloseable {
         VerifiedMail mail = verifier.verify(headerValue, message, recipients);
         RegistrationRef ref = refOf(mail);
         queue(ref, Status.RELAYED);
-        return new Accepted(mail, ref, nextHops.byRecipientDomain(mail, recipients));
+        return new Accepted(mail, ref, nextHops.byRecipientDomain(mail, recipients), null);
     }
 
     /** The recipient's server's verdict on one local recipient. */
@@ -245,7 +288,17 @@ public final class ServerNode implements AutoCloseable {
             try {
                 VerifiedMail mail = verifier.verifyHashed(check.headerValue(), check.contentHash(),
                     check.recipients());
-                if (check.kind() == DeferredCheck.Kind.DELIVERY) {
+                if (check.kind() == DeferredCheck.Kind.SUBMISSION
+                    || check.kind() == DeferredCheck.Kind.HAND_OFF) {
+                    if (mail.contentIntact()
+                        && mail.info().senderServer().equalsIgnoreCase(credentials.getAddress())) {
+                        queue(refOf(mail), check.kind() == DeferredCheck.Kind.SUBMISSION
+                            ? Status.SUBMITTED : Status.HANDED_OFF);
+                    } else {
+                        LOG.warn("registered mail {}: deferred check found the content or the "
+                            + "sender's server wrong; nothing recorded", mail.registration());
+                    }
+                } else if (check.kind() == DeferredCheck.Kind.DELIVERY) {
                     Map<String, String> keys = new HashMap<>();
                     for (int i = 0; i < check.recipients().size(); i++) {
                         keys.put(check.recipients().get(i).toLowerCase(Locale.ROOT),

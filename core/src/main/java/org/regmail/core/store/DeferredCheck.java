@@ -22,6 +22,10 @@ public record DeferredCheck(long id, Kind kind, String headerValue, byte[] conte
         /** DELIVERED or DELIVERED_ALTERED for mailboxes that exist. */
         DELIVERY,
         /** REJECTED for mailboxes that do not. */
-        REJECTION
+        REJECTION,
+        /** SUBMITTED, on the sender's server. */
+        SUBMISSION,
+        /** HANDED_OFF for the recipients the next hop accepted, on the sender's server. */
+        HAND_OFF
     }
 }

@@ -40,8 +40,13 @@ class ChainOutageTest {
     Anvil anvil;
     ServerNode recipient;
 
+    ServerNode sender;
+
     @AfterEach
     void stop() {
+        if (sender != null) {
+            sender.close();
+        }
         if (recipient != null) {
             recipient.close();
         }
@@ -108,5 +113,69 @@ class ChainOutageTest {
             .containsEntry(OutboxEntry.State.CONFIRMED, 3L)
             .containsEntry(OutboxEntry.State.REJECTED, 0L);
         assertThat(recipient.store().deferredChecks(10)).isEmpty();
+    }
+
+    ServerNode node(Credentials account, String domain, ChainSettings chain) {
+        ServerConfig config = new ServerConfig(chain, domain, dir.resolve("k.json"),
+            new KeystoreCredentials.PasswordVariable("UNUSED"), 50, Duration.ofMillis(100),
+            dir.resolve(domain), Duration.ofSeconds(60));
+        return new ServerNode(config, account, ChainGateway.open(chain, account),
+            H2ServerStore.open(dir.resolve(domain)));
+    }
+
+    static void publish(ServerNode node) throws InterruptedException {
+        node.flushOutbox();
+        for (int cycle = 0; cycle < 100 && !node.store().unsettledTransactions().isEmpty(); cycle++) {
+            Thread.sleep(10);
+            node.flushOutbox();
+        }
+    }
+
+    @Test
+    void shouldSendOnAtOnceAndRecordSubmissionAndHandOffAfterTheNodeComesBack() throws Exception {
+        int port = freePort();
+        List<String> state = List.of("--state", dir.resolve("chain.json").toString());
+        anvil = Anvil.startOnPort(port, state);
+        DevDeployment deployment = DevDeployment.deploy(anvil.web3j(), Anvil.devAccount(0));
+        deployment.registerAndApprove(SENDER, "sender.example");
+        deployment.registerAndApprove(RECIPIENT, "recipient.example");
+        List<String> bob = List.of("bob@recipient.example");
+        long deadline = anvil.latestTimestamp() + 86_400;
+        TestRegistrations.Created earlier = TestRegistrations.create(deployment, OWNER, SENDER,
+            bob, List.of(RECIPIENT.getAddress()), TestRegistrations.message(), deadline);
+        TestRegistrations.Created during = TestRegistrations.create(deployment, OWNER, SENDER,
+            bob, List.of(RECIPIENT.getAddress()), TestRegistrations.message(), deadline);
+        ChainSettings chain = ChainSettings.of(anvil.rpcUrl(), Anvil.CHAIN_ID,
+            deployment.master().getContractAddress());
+        sender = node(SENDER, "sender.example", chain);
+        recipient = node(RECIPIENT, "recipient.example", chain);
+        sender.acceptSubmission(earlier.sealFor(SENDER), TestRegistrations.message(), bob, null);
+
+        anvil.close(); // the node goes down
+        anvil = null;
+        ServerNode.Accepted accepted = sender.acceptSubmission(during.sealFor(SENDER),
+            TestRegistrations.message(), bob, null);
+        sender.recordHandedOffDeferred(accepted.deferred(), bob);
+        ServerNode.Delivery delivery = recipient.deliver(
+            accepted.hops().get(0).headerValue().orElseThrow(), TestRegistrations.message(), bob,
+            rcpt -> "pending:bob/during");
+
+        assertThat(accepted.isDeferred()).isTrue();
+        assertThat(accepted.hops().get(0).headerValue()).as("sealed with the known key").isPresent();
+        assertThat(delivery.deferred()).isTrue();
+
+        anvil = Anvil.startOnPort(port, state); // the node is back
+        assertThat(sender.runDeferredChecks()).isEqualTo(2);
+        assertThat(recipient.runDeferredChecks()).isEqualTo(1);
+        publish(sender);
+        publish(recipient);
+
+        EmailRegistration registration = EmailRegistration.load(during.registration(),
+            anvil.web3j(), new org.web3j.tx.ReadonlyTransactionManager(anvil.web3j(),
+                OWNER.getAddress()), new org.web3j.tx.gas.DefaultGasProvider());
+        for (Status status : List.of(Status.SUBMITTED, Status.HANDED_OFF, Status.DELIVERED)) {
+            assertThat(registration.hasStatus(BigInteger.ZERO, status.value()).send())
+                .as(status.name()).isTrue();
+        }
     }
 }
