@@ -58,6 +58,13 @@ public class RecordRelay extends GenericMailet {
         try {
             ServerNode.Accepted accepted = node.relay(header.get(),
                 MailAttributes.bytes(mail.getMessage()), recipients);
+            if (accepted.isDeferred()) {
+                RegisteredMailMetrics.increment("deferred");
+                LOG.warn("registered mail ({}) relayed before its check: the chain is unreachable;"
+                    + " next hops: {}", mail.getName(), NextHopCopies.describe(accepted.hops()));
+                NextHopCopies.send(mail, accepted, getMailetContext(), nextProcessor);
+                return;
+            }
             LOG.info("registered mail {} relayed ({}): RELAYED queued for {} recipients; next "
                 + "hops: {}", accepted.ref().registration(), mail.getName(),
                 accepted.ref().indexes().size(), NextHopCopies.describe(accepted.hops()));

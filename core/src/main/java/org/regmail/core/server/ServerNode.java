@@ -178,7 +178,22 @@ public final class ServerNode implements AutoCloseable {
      */
     public Accepted relay(String headerValue, byte[] message, List<String> recipients)
         throws RegistrationRefused, ChainException, EnvelopeException {
-        VerifiedMail mail = verifier.verify(headerValue, message, recipients);
+        RegistrationEnvelope envelope = verifier.open(headerValue);
+        byte[] contentHash = ContentCommitment.contentHash(message);
+        VerifiedMail mail;
+        try {
+            mail = verifier.verifyHashed(headerValue, contentHash, recipients);
+        } catch (ChainException e) {
+            if (!e.isUnreachable()) {
+                throw e;
+            }
+            store.defer(new DeferredCheck(0, DeferredCheck.Kind.RELAY, headerValue, contentHash,
+                recipients, recipients, Instant.now()));
+            LOG.warn("registered mail {} relayed unchecked, its check waits for the chain ({})",
+                envelope.registration(), e.getMessage());
+            return new Accepted(null, null, nextHops.offline(envelope, recipients),
+                new DeferredSubmission(headerValue, contentHash));
+        }
         RegistrationRef ref = refOf(mail);
         queue(ref, Status.RELAYED);
         return new Accepted(mail, ref, nextHops.byRecipientDomain(mail, recipients), null);
@@ -298,6 +313,8 @@ public final class ServerNode implements AutoCloseable {
                         LOG.warn("registered mail {}: deferred check found the content or the "
                             + "sender's server wrong; nothing recorded", mail.registration());
                     }
+                } else if (check.kind() == DeferredCheck.Kind.RELAY) {
+                    queue(refOf(mail), Status.RELAYED);
                 } else if (check.kind() == DeferredCheck.Kind.DELIVERY) {
                     Map<String, String> keys = new HashMap<>();
                     for (int i = 0; i < check.recipients().size(); i++) {

@@ -26,6 +26,8 @@ public record DeferredCheck(long id, Kind kind, String headerValue, byte[] conte
         /** SUBMITTED, on the sender's server. */
         SUBMISSION,
         /** HANDED_OFF for the recipients the next hop accepted, on the sender's server. */
-        HAND_OFF
+        HAND_OFF,
+        /** RELAYED, on a relay. */
+        RELAY
     }
 }
