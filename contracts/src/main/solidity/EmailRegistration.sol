@@ -105,6 +105,8 @@ contract EmailRegistration {
     /// recipient's domain runs no registered server and its trail ends at HANDED_OFF.
     /// The escrow is divided evenly among the recipients (the remainder goes to the first); each
     /// recipient's records are paid from its own share.
+    /// Limitation: a recipient with a long trail can run its share dry while others have some
+    /// left; its records are then stored unpaid (see EscrowExhausted).
     function initialize(
         address senderServer_,
         uint40 deadline_,

@@ -63,6 +63,8 @@ public class RecordDelivery extends GenericMailet {
         }
         List<String> existing = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        // Limitation: James's ValidRcptHandler (on by default) refuses unknown local users at RCPT
+        // time, so REJECTED is only recorded where the SMTP server lets such mail through.
         for (MailAddress recipient : mail.getRecipients()) {
             if (!getMailetContext().isLocalServer(recipient.getDomain())) {
                 continue;

@@ -115,6 +115,8 @@ public final class NextHops {
         for (Map.Entry<String, List<String>> group : byDomain.entrySet()) {
             Optional<ServerDirectory.Entry> server;
             try {
+                // Limitation: only a domain looked up before the outage has a key here; the
+                // others go on as ordinary mail (their recipients' servers cannot record).
                 server = directory.approvedServerFor(group.getKey());
             } catch (ChainException e) {
                 server = Optional.empty();
