@@ -1,6 +1,7 @@
 package org.regmail.mailets.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +31,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.regmail.core.store.H2ServerStore;
+import org.regmail.core.store.LedgerEntry;
 import org.slf4j.LoggerFactory;
 
 import com.sun.net.httpserver.HttpServer;
@@ -58,6 +64,8 @@ class DropInJarIT {
                 .filter(name -> !name.startsWith("org/regmail/"))
                 // JNI binds these by their original names; James does not carry them.
                 .filter(name -> !name.startsWith("ethereum/ckzg4844/"))
+                // A store file names H2's classes; James 3.8.1 carries no H2.
+                .filter(name -> !name.startsWith("org/h2/"))
                 .toList();
 
             assertThat(foreignClasses).isEmpty();
@@ -74,7 +82,6 @@ class DropInJarIT {
                 "org/regmail/shaded/okio/Buffer.class",
                 "org/regmail/shaded/kotlin/Unit.class",
                 "org/regmail/shaded/io/reactivex/Flowable.class",
-                "org/regmail/shaded/org/h2/Driver.class",
                 "org/regmail/shaded/org/web3j/protocol/Web3j.class");
         }
 
@@ -93,7 +100,7 @@ class DropInJarIT {
                 byte[] content = jar.getInputStream(drivers).readAllBytes();
 
                 assertThat(new String(content, StandardCharsets.UTF_8).trim())
-                    .isEqualTo("org.regmail.shaded.org.h2.Driver");
+                    .isEqualTo("org.h2.Driver");
             }
         }
     }
@@ -145,16 +152,41 @@ class DropInJarIT {
         }
 
         @Test
-        void shouldOpenAnEmbeddedDatabaseWithRelocatedH2() throws Exception {
-            DataSource dataSource = (DataSource) extension
-                .loadClass(SHADED + "org.h2.jdbcx.JdbcDataSource")
-                .getConstructor().newInstance();
+        void shouldOpenAnEmbeddedDatabaseWithTheJarsOwnH2() throws Exception {
+            Class<?> type = extension.loadClass("org.h2.jdbcx.JdbcDataSource");
+            assertThat(type.getClassLoader()).as("H2 from the drop-in JAR").isSameAs(extension);
+            DataSource dataSource = (DataSource) type.getConstructor().newInstance();
             invoke(dataSource, "setURL", "jdbc:h2:mem:drop-in-jar-check");
 
             try (Connection connection = dataSource.getConnection();
                  ResultSet result = connection.createStatement().executeQuery("SELECT 40 + 2")) {
                 assertThat(result.next()).isTrue();
                 assertThat(result.getInt(1)).isEqualTo(42);
+            }
+        }
+
+        /**
+         * The server's store as the drop-in JAR writes it must open with the stock H2 that
+         * regmail and H2's own tools use: an MVStore file names the classes of its data types,
+         * so a relocated H2 writes files no other H2 can read ("File corrupted while reading
+         * record", ClassNotFoundException for org.regmail.shaded.org.h2…).
+         */
+        @Test
+        void shouldWriteAServerStoreThatTheStockH2Reads(@TempDir Path directory) throws Exception {
+            Path file = directory.resolve("store");
+            Class<?> storeType = extension.loadClass("org.regmail.core.store.H2ServerStore");
+            Class<?> entryType = extension.loadClass("org.regmail.core.store.LedgerEntry");
+            Object written = entryType.getConstructors()[0].newInstance("0x" + "ab".repeat(32),
+                7L, 50_000L, BigInteger.TEN, 2, BigInteger.valueOf(480_000), Instant.EPOCH);
+            Object store = find(storeType, "open", 1).invoke(null, file);
+            invoke(store, "addToLedger", written, Map.of("0x" + "cd".repeat(20),
+                BigInteger.valueOf(480_000)));
+            invoke(store, "close");
+
+            try (H2ServerStore stock = H2ServerStore.open(file)) {
+                assertThat(stock.ledger()).extracting(LedgerEntry::block, LedgerEntry::records,
+                        LedgerEntry::reimbursed)
+                    .containsExactly(tuple(7L, 2, BigInteger.valueOf(480_000)));
             }
         }
 
