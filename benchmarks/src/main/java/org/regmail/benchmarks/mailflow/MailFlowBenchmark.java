@@ -1,0 +1,323 @@
+package org.regmail.benchmarks.mailflow;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+import org.regmail.benchmarks.BenchChain;
+import org.regmail.benchmarks.MachineFacts;
+import org.regmail.benchmarks.Percentiles;
+import org.regmail.contracts.Status;
+import org.regmail.contracts.devchain.Anvil;
+import org.regmail.core.keys.KeystoreCredentials;
+import org.regmail.core.server.ServerNode;
+import org.regmail.core.store.LedgerEntry;
+import org.regmail.mailets.RegisteredMailMetrics;
+import org.regmail.mailets.RegisteredMailRuntime;
+import org.regmail.mailets.testing.JamesTestServer;
+import org.web3j.crypto.Credentials;
+
+/**
+ * Benchmarks 1 and 2 of BENCHMARKS.md in one run on a fresh local anvil (automine):
+ *
+ * <ul>
+ *   <li><b>Mail throughput</b>: the same messages submitted over SMTP, from several client
+ *       threads, to a sender's James 3.8.1 with the extension (each message a registered
+ *       mail, registered on chain before the clock starts) and to the same James without it,
+ *       each relaying to its recipient's James (with and without the extension). Messages per
+ *       second accepted over SMTP and delivered end to end, and the time from the final dot
+ *       of DATA to the 250, for both.</li>
+ *   <li><b>Time to evidence</b>, under that load: from the sender's 250 to SUBMITTED mined,
+ *       and from the recipient's delivery decision to DELIVERED mined.</li>
+ * </ul>
+ *
+ * <p>Arguments, all optional, as {@code key=value}: {@code messages} (2000), {@code threads}
+ * (SMTP client threads, 4), {@code warmup} (messages per flow before measuring, 200),
+ * {@code body} (body bytes, 3000), {@code batch} (outbox.batch-size, 50), {@code interval}
+ * (outbox.interval-ms, 1000).
+ *
+ * <p>Run: {@code ./mvnw -q -pl benchmarks compile exec:exec@mail-flow
+ * -Dbench.args="messages=2000"}.
+ */
+public final class MailFlowBenchmark {
+    private static final String PASSWORD = "secret";
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration EVIDENCE_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Map<String, String> options;
+    private final Path work;
+    private final BenchChain chain;
+    private final List<JamesTestServer> servers = new ArrayList<>();
+    private final Map<String, Path> configurations = new HashMap<>();
+
+    private MailFlowBenchmark(Map<String, String> options, Path work, BenchChain chain) {
+        this.options = options;
+        this.work = work;
+        this.chain = chain;
+    }
+
+    int option(String key, int defaultValue) {
+        return Integer.parseInt(options.getOrDefault(key, String.valueOf(defaultValue)));
+    }
+
+    /** One flow's measured run. */
+    record FlowResult(String flow, int messages, int threads, SmtpLoad.Submission submission,
+                      long lastDelivered, Map<String, Long> deliveredAt) {
+        double acceptedPerSecond() {
+            return messages * 1e9 / (submission.endedAt() - submission.startedAt());
+        }
+
+        double deliveredPerSecond() {
+            return messages * 1e9 / (lastDelivered - submission.startedAt());
+        }
+
+        Percentiles acceptMillis() {
+            List<Double> values = new ArrayList<>();
+            for (double v : submission.acceptMillis()) {
+                values.add(v);
+            }
+            return new Percentiles(values);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            int equals = arg.indexOf('=');
+            if (equals < 1) {
+                throw new IllegalArgumentException("arguments are key=value, got: " + arg);
+            }
+            options.put(arg.substring(0, equals), arg.substring(equals + 1));
+        }
+        PrintStream out = System.out;
+        MachineFacts.print(out, "Mail throughput and time to evidence");
+        Path work = Files.createTempDirectory("regmail-mail-flow-");
+        int status;
+        try (BenchChain chain = BenchChain.start()) {
+            MailFlowBenchmark benchmark = new MailFlowBenchmark(options, work, chain);
+            try {
+                benchmark.run(out);
+                status = 0;
+            } finally {
+                benchmark.stop();
+            }
+        }
+        out.println("- load average at the end (1/5/15 min): " + MachineFacts.loadAverage());
+        System.exit(status);
+    }
+
+    private void run(PrintStream out) throws Exception {
+        int messages = option("messages", 2000);
+        int threads = option("threads", 4);
+        int warmup = option("warmup", Math.min(200, Math.max(20, messages / 10)));
+        int body = option("body", 3000);
+
+        JamesTestServer plainRecipient = start(JamesTestServer.builder()
+            .mailetContainer(JamesConfigs.recipient(false)));
+        JamesTestServer plainSender = start(JamesTestServer.builder()
+            .mailetContainer(JamesConfigs.sender(false, plainRecipient.smtpPort())));
+        JamesTestServer registeredRecipient = start(JamesTestServer.builder()
+            .mailetContainer(JamesConfigs.recipient(true))
+            .pop3Handlers("org.regmail.mailets.RecordPop3Download")
+            .imapPackages("org.regmail.mailets.RegisteredMailImapPackage")
+            .mailboxListener("org.regmail.mailets.RecordMailboxActions")
+            .configurationFile("registered-mail.properties",
+                properties(BenchChain.RECIPIENT_SERVER, "recipient.example", "recipient")));
+        JamesTestServer registeredSender = start(JamesTestServer.builder()
+            .mailetContainer(JamesConfigs.sender(true, registeredRecipient.smtpPort()))
+            .configurationFile("registered-mail.properties",
+                properties(BenchChain.SENDER_SERVER, "sender.example", "sender")));
+        for (JamesTestServer sender : List.of(plainSender, registeredSender)) {
+            sender.addUser(PreRegistration.FROM, PASSWORD);
+        }
+        for (JamesTestServer recipient : List.of(plainRecipient, registeredRecipient)) {
+            recipient.addUser(PreRegistration.TO, PASSWORD);
+        }
+
+        String rpc = chain.anvil().rpcUrl();
+        String master = chain.deployment().master().getContractAddress();
+        long registering = System.nanoTime();
+        List<PreRegistration.BenchMessage> warm =
+            PreRegistration.register(rpc, master, "warmup", warmup, body);
+        List<PreRegistration.BenchMessage> measured =
+            PreRegistration.register(rpc, master, "letter", messages, body);
+        out.printf("Registered %d + %d messages on chain before timing, in %.1f s "
+            + "(the client's cost, not the server's).%n%n", warmup, messages,
+            (System.nanoTime() - registering) / 1e9);
+
+        try (EvidenceWatcher watcher = new EvidenceWatcher(chain.anvil().web3j(), 10)) {
+            flow("plain", plainSender, warm, threads);
+            FlowResult warmRegistered = flow("registered", registeredSender, warm, threads);
+            awaitEvidence(watcher, warmRegistered, warm);
+
+            FlowResult plain = flow("plain", plainSender, measured, threads);
+            FlowResult registered = flow("registered", registeredSender, measured, threads);
+            awaitEvidence(watcher, registered, measured);
+
+            printThroughput(out, plain, registered);
+            printEvidence(out, watcher, registered, measured);
+            printSenderLedger(out, measured.size() + warm.size());
+        }
+    }
+
+    private JamesTestServer start(JamesTestServer.Builder builder) throws Exception {
+        JamesTestServer server = builder.start();
+        servers.add(server);
+        return server;
+    }
+
+    private String properties(Credentials server, String domain, String name) throws Exception {
+        Path dir = Files.createDirectories(work.resolve(name));
+        Path keystore = KeystoreCredentials.create(server.getEcKeyPair(), PASSWORD, dir);
+        Path password = dir.resolve("password");
+        Files.writeString(password, PASSWORD + "\n");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        Path file = dir.resolve("registered-mail.properties");
+        String text = String.join("\n",
+            "chain.rpc-url=" + chain.anvil().rpcUrl(),
+            "chain.id=" + Anvil.CHAIN_ID,
+            "chain.master=" + chain.deployment().master().getContractAddress(),
+            "server.domain=" + domain,
+            "server.keystore=" + keystore,
+            "server.password-file=" + password,
+            "outbox.batch-size=" + option("batch", 50),
+            "outbox.interval-ms=" + option("interval", 1000),
+            "store.path=" + dir.resolve("store"),
+            "");
+        Files.writeString(file, text);
+        configurations.put(name, file);
+        return text;
+    }
+
+    private FlowResult flow(String flow, JamesTestServer sender,
+                            List<PreRegistration.BenchMessage> messages, int threads)
+        throws Exception {
+        Map<String, Long> delivered = ArrivalStamp.at(JamesConfigs.deliveredPoint(
+            flow.equals("registered")));
+        SmtpLoad.Submission submission = SmtpLoad.submit(sender.smtpPort(), PreRegistration.FROM,
+            PASSWORD, messages, threads);
+        long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+        long last = 0;
+        for (PreRegistration.BenchMessage message : messages) {
+            Long at;
+            while ((at = delivered.get(message.messageId())) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(flow + ": " + message.messageId()
+                        + " not delivered within " + DELIVERY_TIMEOUT);
+                }
+                Thread.sleep(5);
+            }
+            last = Math.max(last, at);
+        }
+        return new FlowResult(flow, messages.size(), threads, submission, last, delivered);
+    }
+
+    private void awaitEvidence(EvidenceWatcher watcher, FlowResult result,
+                               List<PreRegistration.BenchMessage> messages) throws Exception {
+        long deadline = System.nanoTime() + EVIDENCE_TIMEOUT.toNanos();
+        for (PreRegistration.BenchMessage message : messages) {
+            for (Status status : List.of(Status.SUBMITTED, Status.HANDED_OFF, Status.DELIVERED)) {
+                while (watcher.minedAt(message.registration(), 0, status) == null) {
+                    watcher.check();
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(message.messageId() + ": " + status
+                            + " not mined within " + EVIDENCE_TIMEOUT);
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        }
+    }
+
+    private static void printThroughput(PrintStream out, FlowResult plain,
+                                        FlowResult registered) {
+        out.printf("### Mail throughput (%d messages, %d SMTP client threads)%n%n",
+            plain.messages(), plain.threads());
+        out.println("| flow | accepted msg/s | delivered msg/s (end to end) | accept p50 ms "
+            + "| accept p95 ms | accept p99 ms | accept max ms |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|");
+        for (FlowResult r : List.of(plain, registered)) {
+            Percentiles p = r.acceptMillis();
+            out.printf("| %s | %.1f | %.1f | %.2f | %.2f | %.2f | %.2f |%n", r.flow(),
+                r.acceptedPerSecond(), r.deliveredPerSecond(), p.at(50), p.at(95), p.at(99),
+                p.max());
+        }
+        out.printf("| registered ÷ plain | %.3f | %.3f | | | | |%n%n",
+            registered.acceptedPerSecond() / plain.acceptedPerSecond(),
+            registered.deliveredPerSecond() / plain.deliveredPerSecond());
+    }
+
+    private static void printEvidence(PrintStream out, EvidenceWatcher watcher,
+                                      FlowResult registered,
+                                      List<PreRegistration.BenchMessage> messages) {
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < messages.size(); i++) {
+            position.put(messages.get(i).messageId(), i);
+        }
+        long[] accepted = registered.submission().acceptedAt();
+        ToLongFunction<PreRegistration.BenchMessage> acceptedAt =
+            m -> accepted[position.get(m.messageId())];
+        ToLongFunction<PreRegistration.BenchMessage> deliveredAt =
+            m -> registered.deliveredAt().get(m.messageId());
+
+        out.printf("### Time to evidence (same run, registered flow, %d messages)%n%n",
+            messages.size());
+        out.println("| from | to | p50 ms | p95 ms | p99 ms | max ms |");
+        out.println("|---|---|---:|---:|---:|---:|");
+        row(out, watcher, messages, "sender's SMTP 250", acceptedAt, Status.SUBMITTED);
+        row(out, watcher, messages, "sender's SMTP 250", acceptedAt, Status.HANDED_OFF);
+        row(out, watcher, messages, "recipient's delivery", deliveredAt, Status.DELIVERED);
+        row(out, watcher, messages, "sender's SMTP 250", acceptedAt, Status.DELIVERED);
+        out.println();
+    }
+
+    private static void row(PrintStream out, EvidenceWatcher watcher,
+                            List<PreRegistration.BenchMessage> messages, String from,
+                            ToLongFunction<PreRegistration.BenchMessage> start, Status status) {
+        List<Double> millis = new ArrayList<>();
+        for (PreRegistration.BenchMessage m : messages) {
+            millis.add((watcher.minedAt(m.registration(), 0, status) - start.applyAsLong(m)) / 1e6);
+        }
+        Percentiles p = new Percentiles(millis);
+        out.printf("| %s | %s mined | %.0f | %.0f | %.0f | %.0f |%n", from, status, p.at(50),
+            p.at(95), p.at(99), p.max());
+    }
+
+    private void printSenderLedger(PrintStream out, int mails) throws Exception {
+        out.println("### What the servers' outboxes sent (warm-up and measured mails)");
+        out.println();
+        out.println("| server | transactions | records landed | gas per record |");
+        out.println("|---|---:|---:|---:|");
+        for (String name : List.of("sender", "recipient")) {
+            ServerNode node = RegisteredMailRuntime.node(null,
+                configurations.get(name).toString());
+            List<LedgerEntry> ledger = node.store().ledger();
+            long records = ledger.stream().mapToLong(LedgerEntry::records).sum();
+            long gas = ledger.stream().mapToLong(LedgerEntry::gasUsed).sum();
+            out.printf("| %s | %d | %d | %,d |%n", name, ledger.size(), records,
+                records == 0 ? 0 : gas / records);
+        }
+        out.println();
+        out.println("Extension counters: " + RegisteredMailMetrics.snapshot() + " (for "
+            + mails + " mails)");
+        out.println();
+    }
+
+    private void stop() {
+        for (JamesTestServer server : servers) {
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                System.err.println("stopping James: " + e);
+            }
+        }
+        RegisteredMailRuntime.stopAll();
+    }
+}
