@@ -3,33 +3,67 @@ package org.regmail.jamesconf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.regmail.client.demo.JamesProcess;
-import org.regmail.client.demo.WebAdminClient;
+import org.regmail.client.ClientContext;
+import org.regmail.client.Regmail;
+import org.regmail.client.demo.Layout;
+import org.regmail.client.demo.MailServer;
+import org.regmail.contracts.Status;
+import org.regmail.contracts.devchain.Anvil;
+import org.regmail.core.evidence.RegistrationTrail;
+import org.regmail.core.evidence.TrailReader;
+import org.regmail.core.sending.Deployment;
+import org.regmail.core.sending.SentMail;
+import org.regmail.core.sending.SentMailStore;
 import org.regmail.mailets.testing.MailClients;
 
 /**
  * The stock James 3.8.1 distribution assembled in target/james, started as its own process
- * with the roles' configuration from this module, spoken to over real SMTP and POP3. No
- * registered-mail extension yet: these prove the distribution and the three configurations.
+ * with a role's configuration from this module and nothing else than the drop-in JAR in
+ * {@code extensions-jars/}, spoken to over real SMTP and POP3, on a real anvil.
  */
 class StockDistributionTest {
 
     private static final Path DISTRIBUTION =
         Path.of(System.getProperty("regmail.james.distribution", "target/james"));
     private static final Path ROLES = Path.of(System.getProperty("regmail.james.roles", "."));
+    private static final Layout LAYOUT = new Layout(ROLES.toAbsolutePath().getParent());
+    private static final String PASSWORD = "a-test-password";
+
+    private static Anvil anvil;
+    private static Path deploymentFile;
+    private static Deployment deployment;
+
+    @BeforeAll
+    static void startChainAndDeploy() throws Exception {
+        anvil = Anvil.start();
+        deploymentFile = runDirectory("chain").resolve("deployment.json");
+        regmail(runDirectory("admin"), "deploy", "--rpc-url", anvil.rpcUrl(), "--dev-account",
+            "0", "--out", deploymentFile.toString());
+        deployment = Deployment.read(deploymentFile);
+    }
+
+    @AfterAll
+    static void stopChain() {
+        if (anvil != null) {
+            anvil.close();
+        }
+    }
 
     @Test
     void shouldHoldExactlyJamesOwnJarsInTheDistribution() throws Exception {
@@ -44,114 +78,135 @@ class StockDistributionTest {
     }
 
     @Test
-    void shouldDeliverToTheRecipientRoleAndServeTheMailOverPop3() throws Exception {
-        Ports ports = Ports.free();
-        Instant launched = Instant.now();
+    void shouldRecordASubmissionOnChainFromTheSenderRoleWithOnlyTheDropInJar() throws Exception {
+        MailServer sender = server(MailServer.Role.SENDER, "a.test");
+        regmail(runDirectory("admin"), "server", "register", "--domain", "a.test",
+            "--keystore", sender.keystore().toString(), "--password-file",
+            sender.passwordFile().toString(), "--deployment", deploymentFile.toString());
+        regmail(runDirectory("admin"), "server", "approve", "a.test", "--dev-account", "0",
+            "--deployment", deploymentFile.toString());
+        try (sender) {
+            sender.start();
+            sender.addMailboxes("a.test", Map.of("alice@a.test", PASSWORD));
+            Path alice = runDirectory("alice");
+            Path smtpPassword = alice.resolve("smtp-password");
+            Files.writeString(smtpPassword, PASSWORD + "\n");
+            Files.setPosixFilePermissions(smtpPassword,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
-        try (JamesProcess james = ports.applyTo(JamesProcess.builder(DISTRIBUTION))
-                .configuration(ROLES.resolve("recipient/conf"))
-                .workingDirectory(runDirectory("recipient"))
-                .start()) {
-            Duration startup = Duration.between(launched, Instant.now());
-            WebAdminClient admin = new WebAdminClient(ports.webadmin());
-            admin.addDomain("b.test");
-            admin.addUser("bob@b.test", "bob-secret");
+            regmail(alice, "send", "--deployment", deploymentFile.toString(), "--dev-account",
+                "4", "--from", "alice@a.test", "--to", "bob@b.test", "--subject", "On chain",
+                "--body", "Recorded by a stock James with one extension JAR.",
+                "--smtp-host", "127.0.0.1", "--smtp-port", String.valueOf(sender.ports().smtp()),
+                "--smtp-password-file", smtpPassword.toString(), "--smtp-starttls", "off");
+            SentMail sent = new SentMailStore(alice).latest().orElseThrow();
 
-            MailClients.deliver(ports.smtp(), "alice@a.test", List.of("bob@b.test"),
-                "From: alice@a.test\r\nTo: bob@b.test\r\nSubject: stock delivery\r\n"
-                    + "Message-ID: <stock-1@a.test>\r\n\r\nDelivered by a stock James.\r\n");
-            awaitMailCount(ports.pop3(), "bob@b.test", "bob-secret", 1);
-
-            assertThat(MailClients.pop3Retrieve(ports.pop3(), "bob@b.test", "bob-secret", 1))
-                .contains("Message-ID: <stock-1@a.test>", "Delivered by a stock James.");
-            assertThat(james.listeningAddresses()).containsExactlyInAnyOrder(
-                "127.0.0.1:" + ports.smtp(), "127.0.0.1:" + ports.imap(),
-                "127.0.0.1:" + ports.pop3(), "127.0.0.1:" + ports.webadmin());
-            System.out.printf("stock James (recipient role): started in %d ms, %d kB resident%n",
-                startup.toMillis(), james.residentMemoryKb());
+            assertThat(awaitStatus(sent, Status.SUBMITTED).recipients().get(0).statuses())
+                .singleElement()
+                .satisfies(e -> assertThat(e.account()).isEqualTo(sender.address()));
+            try (Stream<Path> jars = Files.list(sender.directory().resolve("extensions-jars"))) {
+                assertThat(jars.map(j -> j.getFileName().toString()))
+                    .containsExactly(LAYOUT.extensionJar().getFileName().toString());
+            }
+            assertThat(sender.process().listeningAddresses()).containsExactlyInAnyOrder(
+                "127.0.0.1:" + sender.ports().smtp(), "127.0.0.1:" + sender.ports().imap(),
+                "127.0.0.1:" + sender.ports().pop3(), "127.0.0.1:" + sender.ports().webadmin());
+            System.out.printf("stock James (sender role + drop-in JAR): %d kB resident%n",
+                sender.process().residentMemoryKb());
         }
     }
 
     @Test
-    void shouldCarryASubmissionFromTheSenderThroughTheRelayToTheRecipientAndRelayForNobodyElse()
+    void shouldCarryOrdinaryMailFromTheSenderThroughTheRelayToTheRecipientAndRelayForNobodyElse()
         throws Exception {
-        Ports sender = Ports.free();
-        Ports relay = Ports.free();
-        Ports recipient = Ports.free();
-
-        List<JamesProcess> servers = startTogether(
-            sender.applyTo(JamesProcess.builder(DISTRIBUTION))
-                .configuration(ROLES.resolve("sender/conf"))
-                .workingDirectory(runDirectory("sender"))
-                .systemProperty("regmail.nexthop.port", String.valueOf(relay.smtp())),
-            relay.applyTo(JamesProcess.builder(DISTRIBUTION))
-                .configuration(ROLES.resolve("relay/conf"))
-                .workingDirectory(runDirectory("relay"))
-                .systemProperty("regmail.nexthop.port", String.valueOf(recipient.smtp())),
-            recipient.applyTo(JamesProcess.builder(DISTRIBUTION))
-                .configuration(ROLES.resolve("recipient/conf"))
-                .workingDirectory(runDirectory("recipient")));
+        MailServer sender = server(MailServer.Role.SENDER, "a.test");
+        MailServer relay = server(MailServer.Role.RELAY, "relay.test");
+        MailServer recipient = server(MailServer.Role.RECIPIENT, "b.test");
+        sender.systemProperty("regmail.nexthop.port", String.valueOf(relay.ports().smtp()));
+        relay.systemProperty("regmail.nexthop.port", String.valueOf(recipient.ports().smtp()));
+        List<MailServer> servers = List.of(sender, relay, recipient);
         try {
-            new WebAdminClient(sender.webadmin()).addDomain("a.test");
-            new WebAdminClient(sender.webadmin()).addUser("alice@a.test", "alice-secret");
-            new WebAdminClient(recipient.webadmin()).addDomain("b.test");
-            new WebAdminClient(recipient.webadmin()).addUser("bob@b.test", "bob-secret");
+            startTogether(servers);
+            sender.addMailboxes("a.test", Map.of("alice@a.test", PASSWORD));
+            recipient.addMailboxes("b.test", Map.of("bob@b.test", PASSWORD));
 
-            MailClients.submit(sender.smtp(), "alice@a.test", "alice-secret",
+            MailClients.submit(sender.ports().smtp(), "alice@a.test", PASSWORD,
                 "alice@a.test", List.of("bob@b.test"),
                 "From: alice@a.test\r\nTo: bob@b.test\r\nSubject: three hops\r\n"
                     + "Message-ID: <three-hops@a.test>\r\n\r\nSender, relay, recipient.\r\n");
-            awaitMailCount(recipient.pop3(), "bob@b.test", "bob-secret", 1);
+            awaitMailCount(recipient.ports().pop3(), "bob@b.test", 1);
 
             String received =
-                MailClients.pop3Retrieve(recipient.pop3(), "bob@b.test", "bob-secret", 1);
+                MailClients.pop3Retrieve(recipient.ports().pop3(), "bob@b.test", PASSWORD, 1);
             assertThat(received)
                 .contains("Message-ID: <three-hops@a.test>", "Sender, relay, recipient.");
             assertThat(received.split("\r\n"))
                 .filteredOn(line -> line.startsWith("Received:"))
                 .hasSize(3);
-            assertThatThrownBy(() -> MailClients.deliver(sender.smtp(), "mallory@elsewhere.test",
-                    List.of("bob@b.test"),
+            assertThatThrownBy(() -> MailClients.deliver(sender.ports().smtp(),
+                    "mallory@elsewhere.test", List.of("bob@b.test"),
                     "From: mallory@elsewhere.test\r\nSubject: open relay?\r\n\r\nNo.\r\n"))
                 .as("the sender's server relays for authenticated users only")
                 .hasMessageContaining("RCPT TO bob@b.test refused");
         } finally {
-            JamesProcess.closeAll(servers);
+            MailServer.closeAll(servers);
         }
     }
 
+    /** A role's server with a fresh key and registered-mail.properties for the deployment. */
+    private static MailServer server(MailServer.Role role, String domain) throws Exception {
+        MailServer server = MailServer.prepare(LAYOUT, role, domain,
+            runDirectory(role.directoryName()));
+        server.configure(deployment, 200);
+        anvil.setBalance(server.address(), new java.math.BigInteger("1000000000000000000"));
+        return server;
+    }
+
     /** Starts the servers side by side (mostly waiting); all or none are left running. */
-    private static List<JamesProcess> startTogether(JamesProcess.Builder... builders)
-        throws Exception {
-        List<CompletableFuture<JamesProcess>> starting = Arrays.stream(builders)
-            .map(builder -> CompletableFuture.supplyAsync(() -> {
+    private static void startTogether(List<MailServer> servers) throws Exception {
+        List<CompletableFuture<Void>> starting = servers.stream()
+            .map(server -> CompletableFuture.runAsync(() -> {
                 try {
-                    return builder.start();
+                    server.start();
                 } catch (Exception e) {
                     throw new CompletionException(e);
                 }
             }))
             .toList();
-        List<JamesProcess> started = new ArrayList<>();
         Exception failure = null;
-        for (CompletableFuture<JamesProcess> server : starting) {
+        for (CompletableFuture<Void> server : starting) {
             try {
-                started.add(server.join());
+                server.join();
             } catch (CompletionException e) {
                 failure = failure == null ? e : failure;
             }
         }
         if (failure != null) {
-            started.forEach(JamesProcess::close);
+            MailServer.closeAll(servers);
             throw failure;
         }
-        return started;
     }
 
-    private static void awaitMailCount(int pop3Port, String user, String password, int count)
-        throws Exception {
+    private static RegistrationTrail awaitStatus(SentMail sent, Status status) throws Exception {
+        TrailReader reader = new TrailReader(anvil.web3j(), anvil.rpcUrl());
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            RegistrationTrail trail = reader.read(deployment.master(), sent.registration(), 0)
+                .orElseThrow();
+            if (trail.recipients().get(0).reached().contains(status)) {
+                return trail;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(status + " not on chain within 30 s; trail: "
+                    + trail.events());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void awaitMailCount(int pop3Port, String user, int count) throws Exception {
         Instant deadline = Instant.now().plusSeconds(20);
-        while (MailClients.pop3Count(pop3Port, user, password) < count) {
+        while (MailClients.pop3Count(pop3Port, user, PASSWORD) < count) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError(user + " did not get " + count + " mail(s) within 20 s");
             }
@@ -159,28 +214,25 @@ class StockDistributionTest {
         }
     }
 
-    /** Kept under target/ so that james.log survives a failure. */
-    static Path runDirectory(String role) {
-        return DISTRIBUTION.resolveSibling("james-runs")
-            .resolve(role + "-" + System.currentTimeMillis())
-            .toAbsolutePath();
+    /** Runs a regmail command in this JVM with {@code home} as the client's home. */
+    static String regmail(Path home, String... arguments) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        ClientContext context = new ClientContext(
+            Map.of(ClientContext.HOME_VARIABLE, home.toString()), new PrintWriter(out),
+            new PrintWriter(err), home);
+        int code = Regmail.run(arguments, context);
+        assertThat(code).as("regmail %s: %s", String.join(" ", arguments), err).isZero();
+        return out.toString();
     }
 
-    /** The four ports a role listens on, each free when chosen. */
-    record Ports(int smtp, int imap, int pop3, int webadmin) {
-        static Ports free() {
-            return new Ports(JamesProcess.freePort(), JamesProcess.freePort(),
-                JamesProcess.freePort(), JamesProcess.freePort());
-        }
-
-        JamesProcess.Builder applyTo(JamesProcess.Builder builder) {
-            return builder
-                .systemProperty("regmail.smtp.port", String.valueOf(smtp))
-                .systemProperty("regmail.imap.port", String.valueOf(imap))
-                .systemProperty("regmail.pop3.port", String.valueOf(pop3))
-                .systemProperty("regmail.webadmin.port", String.valueOf(webadmin))
-                .systemProperty("regmail.graceful.shutdown", "false")
-                .awaitPorts(smtp, imap, pop3, webadmin);
+    /** Kept under target/ so that james.log survives a failure. */
+    static Path runDirectory(String role) {
+        try {
+            return Files.createDirectories(DISTRIBUTION.resolveSibling("james-runs")
+                .resolve(role + "-" + System.nanoTime()).toAbsolutePath());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
