@@ -1,5 +1,6 @@
 package org.regmail.core.server;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import org.regmail.contracts.Status;
+import org.regmail.contracts.generated.EmailRegistration;
 import org.regmail.core.chain.ChainException;
 import org.regmail.core.chain.ChainGateway;
 import org.regmail.core.config.ServerConfig;
@@ -28,11 +30,14 @@ import org.regmail.core.commitment.ContentCommitment;
 import org.regmail.core.store.DeferredCheck;
 import org.regmail.core.store.Disposition;
 import org.regmail.core.store.H2ServerStore;
+import org.regmail.core.store.LedgerEntry;
 import org.regmail.core.store.RecordRequest;
 import org.regmail.core.store.ServerStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
 
 /**
  * One mail server's side of the protocol, whatever its role, without any James type: it opens
@@ -44,6 +49,8 @@ import org.web3j.crypto.Credentials;
  */
 public final class ServerNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServerNode.class);
+    /** Tries of a relay authorisation while the node is unreachable (about two minutes). */
+    private static final int RELAY_AUTHORISATION_ATTEMPTS = 8;
 
     private final ServerConfig config;
     private final Credentials credentials;
@@ -51,7 +58,15 @@ public final class ServerNode implements AutoCloseable {
     private final ServerStore store;
     private final OutboxPublisher publisher;
     private final RegistrationVerifier verifier;
+    private final ServerDirectory directory;
     private final NextHops nextHops;
+    /** Relay authorisations, one at a time, off the mail's thread. */
+    private final java.util.concurrent.ExecutorService relayAuthorisations =
+        java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "regmail-relay-authorisation");
+            thread.setDaemon(true);
+            return thread;
+        });
     private final java.util.concurrent.ScheduledExecutorService deferredChecks =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "regmail-deferred-checks");
@@ -69,7 +84,8 @@ public final class ServerNode implements AutoCloseable {
             config.batchInterval()).replaceAfter(config.replaceAfter());
         this.verifier = new RegistrationVerifier(new RegistrationLookup(gateway),
             credentials.getEcKeyPair(), config.chain().chainId());
-        this.nextHops = new NextHops(new ServerDirectory(gateway));
+        this.directory = new ServerDirectory(gateway);
+        this.nextHops = new NextHops(directory);
     }
 
     /**
@@ -149,10 +165,69 @@ public final class ServerNode implements AutoCloseable {
         }
         RegistrationRef ref = refOf(mail);
         queue(ref, Status.SUBMITTED);
-        List<NextHops.Hop> hops = relayDomain == null
-            ? nextHops.byRecipientDomain(mail, recipients)
-            : List.of(nextHops.throughRelay(mail, relayDomain, recipients));
-        return new Accepted(mail, ref, hops, null);
+        if (relayDomain == null) {
+            return new Accepted(mail, ref, nextHops.byRecipientDomain(mail, recipients), null);
+        }
+        NextHops.Hop hop = nextHops.throughRelay(mail, relayDomain, recipients);
+        if (hop.headerValue().isPresent()) {
+            directory.approvedServerFor(relayDomain)
+                .ifPresent(relay -> authoriseRelay(ref, relay.server()));
+        }
+        return new Accepted(mail, ref, List.of(hop), null);
+    }
+
+    /**
+     * Lets the relay record RELAYED for this registration: the contract takes RELAYED only from
+     * a relay the previous hop (here the sender's server) authorised. Sent in the background,
+     * so that the mail never waits for the chain; the relay's outbox retries its RELAYED
+     * records until the authorisation has landed. Its gas goes to the ledger like a record's.
+     *
+     * <p>Limitation: the authorisation is sent from memory, not from the durable outbox: if this
+     * server stops before it lands, or the node stays unreachable for minutes, the relay's
+     * RELAYED records are refused for good (the rest of the trail is not affected).
+     */
+    private void authoriseRelay(RegistrationRef ref, String relay) {
+        relayAuthorisations.execute(() -> {
+            for (int attempt = 1; attempt <= RELAY_AUTHORISATION_ATTEMPTS; attempt++) {
+                try {
+                    TransactionReceipt receipt = gateway.execute("authorising relay " + relay,
+                        gateway.master().authoriseRelay(ref.salt(), relay));
+                    BigInteger reimbursed = EmailRegistration.getRelayAuthorisedEvents(receipt)
+                        .stream().map(e -> e.reimbursed).reduce(BigInteger.ZERO, BigInteger::add);
+                    LedgerEntry entry = new LedgerEntry(receipt.getTransactionHash(),
+                        receipt.getBlockNumber().longValueExact(),
+                        receipt.getGasUsed().longValueExact(),
+                        Numeric.decodeQuantity(receipt.getEffectiveGasPrice()), 0, reimbursed,
+                        Instant.now());
+                    store.addToLedger(entry, ref.owner() == null ? Map.of()
+                        : Map.of(ref.owner(), reimbursed));
+                    LOG.info("registered mail {}: relay {} authorised in tx {}, reimbursed {} wei",
+                        ref.registration(), relay, receipt.getTransactionHash(), reimbursed);
+                    return;
+                } catch (ChainException e) {
+                    if (!e.isUnreachable()) {
+                        LOG.warn("registered mail {}: relay {} not authorised, its RELAYED records "
+                            + "will be refused: {}", ref.registration(), relay, e.getMessage());
+                        return;
+                    }
+                    sleepBeforeRetry(attempt);
+                } catch (RuntimeException e) {
+                    LOG.warn("registered mail {}: relay {} not authorised: {}",
+                        ref.registration(), relay, e.toString());
+                    return;
+                }
+            }
+            LOG.warn("registered mail {}: relay {} not authorised, the node stayed unreachable",
+                ref.registration(), relay);
+        });
+    }
+
+    private static void sleepBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(Math.min(30_000L, 1_000L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -461,6 +536,7 @@ public final class ServerNode implements AutoCloseable {
 
     @Override
     public void close() {
+        relayAuthorisations.shutdownNow();
         deferredChecks.shutdownNow();
         publisher.close();
         gateway.close();

@@ -38,6 +38,7 @@ class ServerNodeTest {
 
     static final Credentials SENDER = Anvil.devAccount(1);
     static final Credentials RECIPIENT = Anvil.devAccount(2);
+    static final Credentials RELAY = Anvil.devAccount(3);
     static final Credentials OWNER = Anvil.devAccount(4);
     static final String ZERO = "0x0000000000000000000000000000000000000000";
     static DevDeployment deployment;
@@ -52,6 +53,7 @@ class ServerNodeTest {
         deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
         deployment.registerAndApprove(SENDER, "sender.example");
         deployment.registerAndApprove(RECIPIENT, "recipient.example");
+        deployment.registerAndApprove(RELAY, "relay.example");
     }
 
     ServerNode node(Credentials credentials, String domain) throws Exception {
@@ -129,6 +131,41 @@ class ServerNodeTest {
         assertThat(onChain(created.registration(), 1, Status.HANDED_OFF)).isTrue();
         assertThat(onChain(created.registration(), 1, Status.DELIVERED)).isFalse();
         assertThat(recipient.recordRecipientAction("unknown/msg", Status.READ)).isFalse();
+    }
+
+    @Test
+    void shouldAuthoriseTheRelaySoThatItsRelayedRecordsLand() throws Exception {
+        TestRegistrations.Created created = register(CHAIN.anvil().latestTimestamp() + 86_400);
+        List<String> bob = List.of("bob@recipient.example");
+        ServerNode relay = node(RELAY, "relay.example");
+        try {
+            ServerNode.Accepted accepted = sender.acceptSubmission(created.sealFor(SENDER),
+                TestRegistrations.message(), bob, "relay.example");
+            NextHops.Hop toRelay = accepted.hops().get(0);
+            assertThat(toRelay.domain()).isEqualTo("relay.example");
+            awaitRelayAuthorised(created.registration(), RELAY.getAddress());
+
+            relay.relay(toRelay.headerValue().orElseThrow(), TestRegistrations.message(), bob);
+            publish(relay);
+
+            assertThat(onChain(created.registration(), 0, Status.RELAYED)).isTrue();
+            assertThat(sender.store().ledger()).as("the authorisation's gas, reimbursed")
+                .anySatisfy(e -> assertThat(e.reimbursed()).isPositive());
+        } finally {
+            relay.close();
+        }
+    }
+
+    static void awaitRelayAuthorised(String registration, String relay) throws Exception {
+        org.regmail.core.evidence.TrailReader reader =
+            new org.regmail.core.evidence.TrailReader(CHAIN.web3j(), CHAIN.rpcUrl());
+        Instant until = Instant.now().plusSeconds(20);
+        while (reader.read(deployment.master().getContractAddress(), registration, 0)
+            .orElseThrow().events().stream().noneMatch(e -> "RelayAuthorised".equals(e.event())
+                && relay.equalsIgnoreCase(e.account()))) {
+            assertThat(Instant.now()).as("relay authorised within 20 s").isBefore(until);
+            Thread.sleep(50);
+        }
     }
 
     @Test
