@@ -14,6 +14,9 @@ import java.util.stream.Collectors;
  */
 final class JamesConfigurationFiles {
 
+    private static final String VALID_RCPT_HANDLER =
+        "org.apache.james.smtpserver.fastfail.ValidRcptHandler";
+
     private JamesConfigurationFiles() {
     }
 
@@ -21,8 +24,12 @@ final class JamesConfigurationFiles {
      * One SMTP server. No address is trusted to relay ({@code authorizedAddresses} is left out
      * on purpose: everything in a test comes from loopback, and trusting it would let any
      * client relay), so relaying needs AUTH; mail for local users needs none.
+     *
+     * @param validRecipientsOnly whether James's {@code ValidRcptHandler} refuses mail for an
+     *     unknown user of a local domain at RCPT time (the stock setting)
      */
-    static String smtpServer(String instance, List<String> customHandlers) {
+    static String smtpServer(String instance, List<String> customHandlers,
+                             boolean validRecipientsOnly) {
         return """
             <smtpservers>
               <smtpserver enabled="true">
@@ -44,12 +51,13 @@ final class JamesConfigurationFiles {
                 <addressBracketsEnforcement>true</addressBracketsEnforcement>
                 <smtpGreeting>James test server</smtpGreeting>
                 <handlerchain>
-            %s      <handler class="org.apache.james.smtpserver.fastfail.ValidRcptHandler"/>
-                  <handler class="%s"/>
+            %s%s      <handler class="%s"/>
                 </handlerchain>
               </smtpserver>
             </smtpservers>
-            """.formatted(instance, handlers(customHandlers), JamesTestServer.SMTP_CORE_HANDLERS);
+            """.formatted(instance, handlers(customHandlers),
+                validRecipientsOnly ? handlers(List.of(VALID_RCPT_HANDLER)) : "",
+                JamesTestServer.SMTP_CORE_HANDLERS);
     }
 
     static String pop3Server(String instance, List<String> customHandlers) {

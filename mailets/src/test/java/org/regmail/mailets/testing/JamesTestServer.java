@@ -195,6 +195,7 @@ public final class JamesTestServer implements AutoCloseable {
         private final List<String> extensionModules = new ArrayList<>();
         private final List<Module> guiceModules = new ArrayList<>();
         private final Map<String, String> replacedFiles = new LinkedHashMap<>();
+        private boolean validRecipientsOnly = true;
 
         private Builder() {
         }
@@ -212,6 +213,17 @@ public final class JamesTestServer implements AutoCloseable {
         /** SMTP hooks (fully qualified class names), run before James's core handlers. */
         public Builder smtpHandlers(String... classNames) {
             smtpHandlers.addAll(List.of(classNames));
+            return this;
+        }
+
+        /**
+         * Leaves James's {@code ValidRcptHandler} out of the SMTP chain: mail for an unknown user
+         * of a local domain is accepted at RCPT and reaches the mailet container, as with the
+         * recipient role of {@code james-conf} (where REJECTED is recorded before the bounce).
+         * By default such mail is refused at RCPT, as in the stock James configuration.
+         */
+        public Builder acceptUnknownLocalRecipients() {
+            validRecipientsOnly = false;
             return this;
         }
 
@@ -281,7 +293,8 @@ public final class JamesTestServer implements AutoCloseable {
             Files.createDirectories(conf);
             Map<String, String> files = new LinkedHashMap<>();
             files.put("mailetcontainer.xml", mailetContainer);
-            files.put("smtpserver.xml", JamesConfigurationFiles.smtpServer(instance, smtpHandlers));
+            files.put("smtpserver.xml", JamesConfigurationFiles.smtpServer(instance, smtpHandlers,
+                validRecipientsOnly));
             files.put("pop3server.xml", JamesConfigurationFiles.pop3Server(instance, pop3Handlers));
             files.put("imapserver.xml", JamesConfigurationFiles.imapServer(instance,
                 imapPackages.isEmpty() ? List.of(DEFAULT_IMAP_PACKAGE) : imapPackages));

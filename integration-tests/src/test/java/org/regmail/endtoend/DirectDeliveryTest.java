@@ -1,0 +1,149 @@
+package org.regmail.endtoend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.regmail.contracts.Status.DELETED;
+import static org.regmail.contracts.Status.DELIVERED;
+import static org.regmail.contracts.Status.DOWNLOADED;
+import static org.regmail.contracts.Status.HANDED_OFF;
+import static org.regmail.contracts.Status.READ;
+import static org.regmail.contracts.Status.SUBMITTED;
+
+import java.util.EnumSet;
+
+import org.junit.jupiter.api.Test;
+import org.regmail.mailets.testing.MailClients;
+
+/**
+ * Alice's server hands the mail straight to the recipient domain's server; the recipient uses
+ * an ordinary POP3 or IMAP client. Every step of the trail is read back from the chain.
+ */
+class DirectDeliveryTest extends EndToEndTest {
+
+    @Test
+    void shouldRecordEveryStepFromSubmissionToReadOverPop3ThenImap() throws Exception {
+        String bob = network.mailbox("bob", MailNetwork.RECIPIENT_DOMAIN);
+        SentMail mail = network.send(Letter.about("Signed agreement").to(bob)
+            .body("The signed agreement is attached in spirit.\r\n\r\nAlice"));
+
+        chain.awaitReached(mail, bob, SUBMITTED, HANDED_OFF, DELIVERED);
+        assertThat(chain.settled(mail, bob)).containsExactlyInAnyOrder(SUBMITTED, HANDED_OFF,
+            DELIVERED);
+
+        mailboxes.awaitMessages(bob, 1);
+        String retrieved = mailboxes.pop3Retrieve(bob);
+        assertThat(retrieved).contains("The signed agreement is attached in spirit.")
+            .contains("Subject: Signed agreement")
+            .contains("Message-ID: <" + mail.messageId() + ">")
+            .doesNotContainIgnoringCase("Registered-Mail");
+        chain.awaitReached(mail, bob, DOWNLOADED);
+
+        try (MailClients.ImapSession imap = mailboxes.imap(bob)) {
+            imap.command("STORE 1 +FLAGS (\\Seen)");
+        }
+        chain.awaitReached(mail, bob, READ);
+        assertThat(chain.settled(mail, bob)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
+            DELIVERED, DOWNLOADED, READ));
+
+        chain.assertEvidenceVerifies(mail);
+        chain.assertReimbursementsMatchGasUsed(mail);
+    }
+
+    @Test
+    void shouldRecordDownloadedButNotReadWhenImapPeeksAtTheBody() throws Exception {
+        String carol = network.mailbox("carol", MailNetwork.RECIPIENT_DOMAIN);
+        SentMail mail = network.send(Letter.about("Peeked").to(carol).body("Peek at me."));
+        chain.awaitReached(mail, carol, DELIVERED);
+        mailboxes.awaitMessages(carol, 1);
+
+        String fetched;
+        try (MailClients.ImapSession imap = mailboxes.imap(carol)) {
+            fetched = imap.command("FETCH 1 BODY.PEEK[]");
+            assertThat(imap.command("FETCH 1 FLAGS")).doesNotContain("\\Seen");
+        }
+
+        assertThat(fetched).contains("Peek at me.").doesNotContainIgnoringCase("Registered-Mail");
+        chain.awaitReached(mail, carol, DOWNLOADED);
+        assertThat(chain.settled(mail, carol)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
+            DELIVERED, DOWNLOADED));
+        chain.assertEvidenceVerifies(mail);
+        chain.assertReimbursementsMatchGasUsed(mail);
+    }
+
+    @Test
+    void shouldRecordDownloadedAndReadWhenImapFetchesTheBody() throws Exception {
+        String dan = network.mailbox("dan", MailNetwork.RECIPIENT_DOMAIN);
+        SentMail mail = network.send(Letter.about("Fetched").to(dan).body("Read me."));
+        chain.awaitReached(mail, dan, DELIVERED);
+        mailboxes.awaitMessages(dan, 1);
+
+        String fetched;
+        try (MailClients.ImapSession imap = mailboxes.imap(dan)) {
+            fetched = imap.command("FETCH 1 BODY[]");
+        }
+
+        assertThat(fetched).contains("Read me.").doesNotContainIgnoringCase("Registered-Mail");
+        chain.awaitReached(mail, dan, DOWNLOADED, READ);
+        assertThat(chain.settled(mail, dan)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
+            DELIVERED, DOWNLOADED, READ));
+        chain.assertEvidenceVerifies(mail);
+        chain.assertReimbursementsMatchGasUsed(mail);
+    }
+
+    @Test
+    void shouldRecordDeletedWhenTheMessageIsFlaggedDeletedAndExpunged() throws Exception {
+        String erin = network.mailbox("erin", MailNetwork.RECIPIENT_DOMAIN);
+        SentMail mail = network.send(Letter.about("Unwanted").to(erin).body("Delete me."));
+        chain.awaitReached(mail, erin, DELIVERED);
+        mailboxes.awaitMessages(erin, 1);
+
+        try (MailClients.ImapSession imap = mailboxes.imap(erin)) {
+            imap.command("STORE 1 +FLAGS (\\Deleted)");
+            imap.command("EXPUNGE");
+        }
+
+        chain.awaitReached(mail, erin, DELETED);
+        assertThat(mailboxes.count(erin)).isZero();
+        assertThat(chain.settled(mail, erin)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
+            DELIVERED, DELETED));
+        chain.assertEvidenceVerifies(mail);
+        chain.assertReimbursementsMatchGasUsed(mail);
+    }
+
+    @Test
+    void shouldRecordDeletedWhenTheMessageIsMovedToTrash() throws Exception {
+        String frank = network.mailbox("frank", MailNetwork.RECIPIENT_DOMAIN);
+        SentMail mail = network.send(Letter.about("Binned").to(frank).body("Bin me."));
+        chain.awaitReached(mail, frank, DELIVERED);
+        mailboxes.awaitMessages(frank, 1);
+
+        try (MailClients.ImapSession imap = mailboxes.imap(frank)) {
+            imap.command("CREATE Trash");
+            imap.command("MOVE 1 Trash");
+            assertThat(imap.command("STATUS Trash (MESSAGES)")).contains("MESSAGES 1");
+        }
+
+        chain.awaitReached(mail, frank, DELETED);
+        assertThat(chain.settled(mail, frank)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
+            DELIVERED, DELETED));
+        chain.assertEvidenceVerifies(mail);
+        chain.assertReimbursementsMatchGasUsed(mail);
+    }
+
+    @Test
+    void shouldRecordDownloadedThenDeletedWhenAPop3ClientRetrievesAndDeletes() throws Exception {
+        String gina = network.mailbox("gina", MailNetwork.RECIPIENT_DOMAIN);
+        SentMail mail = network.send(Letter.about("Leave no copy").to(gina).body("Take me."));
+        chain.awaitReached(mail, gina, DELIVERED);
+        mailboxes.awaitMessages(gina, 1);
+
+        assertThat(mailboxes.pop3Retrieve(gina)).contains("Take me.");
+        mailboxes.pop3Delete(gina);
+
+        chain.awaitReached(mail, gina, DOWNLOADED, DELETED);
+        assertThat(mailboxes.count(gina)).isZero();
+        assertThat(chain.settled(mail, gina)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
+            DELIVERED, DOWNLOADED, DELETED));
+        chain.assertEvidenceVerifies(mail);
+        chain.assertReimbursementsMatchGasUsed(mail);
+    }
+}
