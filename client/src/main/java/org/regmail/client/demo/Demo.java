@@ -307,7 +307,7 @@ public final class Demo {
             "--body-file", samples.resolve("agreement.txt").toString(),
             "--html-file", samples.resolve("agreement.html").toString(),
             "--attach", samples.resolve("agreement.pdf").toString(), "--timeout", "7d");
-        send("an existing .eml: To, Cc in another domain, Bcc", "--eml",
+        send("an existing .eml to two domains, with a Bcc", "--eml",
             samples.resolve("minutes.eml").toString(), "--timeout", "7d");
         send("a notice with a one-hour deadline", "--from", "Alice Archer <" + ALICE + ">",
             "--to", DAVE, "--subject", "Reminder: invoice SI-2025-031 is overdue",
@@ -432,7 +432,8 @@ public final class Demo {
             String out = regmail("withdraw", letter.registration(), "--dev-account",
                 String.valueOf(ALICE_ACCOUNT));
             String amount = out.lines().filter(l -> l.startsWith("withdrew ")).findFirst()
-                .map(l -> l.substring("withdrew ".length(), l.indexOf(" from ")))
+                .map(l -> l.substring("withdrew ".length(), l.indexOf(" ETH from ")))
+                .map(ether -> ether(new BigDecimal(ether).movePointRight(18).toBigInteger()))
                 .orElse("nothing");
             narrator.step("withdraw", "every recipient of " + letter.label() + " is final: alice "
                 + "takes back the unused escrow, " + amount);
@@ -467,9 +468,14 @@ public final class Demo {
             trails.put(letter.registration(), trail);
             narrator.plain("  " + letter.label() + "  \"" + letter.sent().subject() + "\"");
             for (RecipientProgress r : trail.recipients()) {
-                narrator.plain(String.format(Locale.ROOT, "    %-28s %s",
-                    letter.address(r.index()) + " (" + letter.kind(r.index()) + ")",
-                    TrailFollower.path(r)));
+                String who = String.format(Locale.ROOT, "    %-3s %-24s", letter.kind(r.index()),
+                    letter.address(r.index()));
+                String path = TrailFollower.path(r);
+                if (who.length() + path.length() > Narrator.WIDTH) {
+                    narrator.plain(who.stripTrailing());
+                    who = " ".repeat(8);
+                }
+                narrator.plain(who + path);
             }
         }
         return trails;

@@ -37,6 +37,12 @@ public final class Narrator {
         lines.subList(1, lines.size()).forEach(this::detail);
     }
 
+    /** A step whose text is never wrapped (a table row: the caller keeps it short). */
+    public void row(String topic, String text) {
+        line(String.format(Locale.ROOT, "%6.1fs  %-" + TOPIC_WIDTH + "s %s", elapsed(), topic,
+            text));
+    }
+
     /** Lines under the previous step, aligned with its text and wrapped. */
     public synchronized void detail(String text) {
         for (String part : wrap(text, WIDTH - INDENT)) {

@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.regmail.client.Amounts;
 import org.regmail.contracts.Status;
 import org.regmail.core.evidence.RecipientProgress;
 import org.regmail.core.evidence.RegistrationTrail;
@@ -135,17 +134,18 @@ final class TrailFollower implements AutoCloseable {
         fresh.sort(Comparator.comparingLong((Printable p) -> p.event().blockNumber())
             .thenComparingLong(p -> p.event().logIndex()));
         for (Printable p : fresh) {
-            narrator.step("on chain", describe(p.letter(), p.event()));
+            narrator.row("on chain", describe(p.letter(), p.event()));
         }
     }
 
     private record Printable(Letter letter, TrailEvent event) {
     }
 
-    /** "mail 1  bob@recipient.example    DELIVERED    block 14  09:12:44  tx 0x3f2a1b2c…". */
+    /** "mail 1 bob@recipient.example   DELIVERED   block 14  09:12:44  tx 0x3f2a1b2c…". */
     static String describe(Letter letter, TrailEvent e) {
         String who;
         String what;
+        String why = "";
         switch (e.event()) {
             case TrailEvent.STATUS_RECORDED -> {
                 who = letter.address(e.recipientIndex());
@@ -156,25 +156,27 @@ final class TrailFollower implements AutoCloseable {
                 what = "CREATED";
             }
             case TrailEvent.RELAY_AUTHORISED -> {
-                who = letter.serverName(e.account());
-                what = "RELAY_AUTHORISED";
+                who = "relay " + letter.serverName(e.account());
+                what = "AUTHORISED";
             }
             case TrailEvent.ESCROW_WITHDRAWN -> {
-                who = "escrow";
-                what = "WITHDRAWN " + Amounts.ether(e.amount());
+                who = "escrow " + Demo.ether(e.amount());
+                what = "WITHDRAWN";
             }
             case TrailEvent.RECORD_REJECTED -> {
                 who = e.recipientIndex() == null ? "" : letter.address(e.recipientIndex());
-                what = "REFUSED " + e.status() + " (" + e.reason() + ")";
+                what = "REFUSED";
+                why = "  (" + e.status() + ": " + e.reason() + ")";
             }
             default -> {
                 who = e.recipientIndex() == null ? "" : letter.address(e.recipientIndex());
                 what = e.event();
             }
         }
-        return String.format(Locale.ROOT, "%-6s %-23s %-11s block %-3d %s  tx %s",
+        return String.format(Locale.ROOT, "%-6s %-23s %-11s block %-3d %s  tx %s%s",
             letter.label(), who, what, e.blockNumber(),
-            CLOCK.format(Instant.ofEpochSecond(e.timestamp())), shortHash(e.transactionHash()));
+            CLOCK.format(Instant.ofEpochSecond(e.timestamp())), shortHash(e.transactionHash()),
+            why);
     }
 
     /** "0x3f2a1b2c…": enough to tell transactions apart; the evidence bundle has them whole. */
