@@ -275,6 +275,25 @@ public final class H2ServerStore implements ServerStore {
     }
 
     @Override
+    public void markConfirmed(Map<Long, String> outcomeByEntryId) {
+        if (outcomeByEntryId.isEmpty()) {
+            return;
+        }
+        inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE outbox SET state = 'CONFIRMED', outcome = ? WHERE id = ?")) {
+                for (Map.Entry<Long, String> entry : outcomeByEntryId.entrySet()) {
+                    update.setString(1, truncate(entry.getValue()));
+                    update.setLong(2, entry.getKey());
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void markRejected(long entryId, String reason) {
         settle(entryId, "REJECTED", reason);
     }

@@ -45,6 +45,12 @@ public interface ServerStore extends AutoCloseable {
     /** A record is on chain (or was already); {@code outcome} says how much it was paid. */
     void markConfirmed(long entryId, String outcome);
 
+    /**
+     * Many records are on chain (or were already), each with its outcome, in one store
+     * transaction: settling a batch costs one commit, not one per record.
+     */
+    void markConfirmed(Map<Long, String> outcomeByEntryId);
+
     /** Puts one sent record back in the queue, due at {@code notBefore}. */
     void retryLater(long entryId, Instant notBefore, String why);
 
