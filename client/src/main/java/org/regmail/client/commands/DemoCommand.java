@@ -55,12 +55,13 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         try {
             demo.run();
             return ExitCode.OK;
-        } catch (DemoFailure e) {
-            throw new UserError(ExitCode.NEGATIVE, "the demo stopped: " + e.getMessage()
-                + "; its files are in " + work);
         } catch (Exception e) {
             if (demo.wasInterrupted()) {
                 return ExitCode.NEGATIVE; // Ctrl-C: the shutdown hook has said what it stopped
+            }
+            if (e instanceof DemoFailure) {
+                throw new UserError(ExitCode.NEGATIVE, "the demo stopped: " + e.getMessage()
+                    + "; its files are in " + work);
             }
             String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst()
                 .orElse("");
