@@ -67,9 +67,8 @@ final class MailNetwork implements AutoCloseable {
     static final String OTHER_DOMAIN = "other.example";
 
     static final String ALICE = "alice@" + SENDER_DOMAIN;
-    /** The sender's server's account on the protocol relay (a smart host wants AUTH). */
-    static final String RELAY_CLIENT = "sender-server@" + RELAY_DOMAIN;
-    static final String PLAIN_RELAY_CLIENT = "sender-server@" + PLAIN_RELAY_DOMAIN;
+    /** The network the relays relay for: every server of this network is on loopback. */
+    static final String LOOPBACK = "127.0.0.0/8";
 
     static final Credentials ADMIN_ACCOUNT = Anvil.devAccount(0);
     static final Credentials SENDER_SERVER = Anvil.devAccount(1);
@@ -135,14 +134,14 @@ final class MailNetwork implements AutoCloseable {
 
         protocolRelay = started(JamesTestServer.builder()
             .mailetContainer(ServerRoles.relay(RELAY_DOMAIN, true, next))
+            .authorizedAddresses(LOOPBACK)
             .configurationFile("registered-mail.properties",
                 properties(RELAY_SERVER, RELAY_DOMAIN))
             .start());
-        protocolRelay.addUser(RELAY_CLIENT, PASSWORD);
         plainRelay = started(JamesTestServer.builder()
             .mailetContainer(ServerRoles.relay(PLAIN_RELAY_DOMAIN, false, next))
+            .authorizedAddresses(LOOPBACK)
             .start());
-        plainRelay.addUser(PLAIN_RELAY_CLIENT, PASSWORD);
 
         sender = started(JamesTestServer.builder()
             .mailetContainer(ServerRoles.sender(SENDER_DOMAIN, RELAY_DOMAIN,

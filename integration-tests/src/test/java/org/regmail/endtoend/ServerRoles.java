@@ -97,11 +97,7 @@ final class ServerRoles {
      * sender for what cannot be delivered.
      */
     static String sender(String domain, String relayDomain, Ports next) {
-        String relayAuth = """
-                    <gatewayUsername>%s</gatewayUsername>
-                    <gatewayPassword>%s</gatewayPassword>
-                    <onSuccess>handed-off</onSuccess>
-            """;
+        String handOff = "        <onSuccess>handed-off</onSuccess>\n";
         return head("postmaster@" + domain) + """
                 <processor state="transport" enableJmx="false">
                   <matcher name="submitted-via-protocol-relay"
@@ -133,14 +129,11 @@ final class ServerRoles {
             """.formatted(ROUTE_FIELD, Route.PROTOCOL_RELAY.fieldValue, relayDomain,
                 Route.PLAIN_RELAY.fieldValue, Route.ALTERING_RELAY.fieldValue)
             + remoteDelivery("HasHeader=" + ROUTE_FIELD + "=" + Route.PROTOCOL_RELAY.fieldValue,
-                "to-protocol-relay", next.protocolRelay(),
-                relayAuth.formatted(MailNetwork.RELAY_CLIENT, MailNetwork.PASSWORD))
-            + remoteDelivery("via-plain-relay", "to-plain-relay", next.plainRelay(),
-                relayAuth.formatted(MailNetwork.PLAIN_RELAY_CLIENT, MailNetwork.PASSWORD))
+                "to-protocol-relay", next.protocolRelay(), handOff)
+            + remoteDelivery("via-plain-relay", "to-plain-relay", next.plainRelay(), handOff)
             + remoteDelivery("HostIs=" + MailNetwork.OTHER_DOMAIN, "to-other", next.other(),
-                "        <onSuccess>handed-off</onSuccess>\n")
-            + remoteDelivery("All", "to-recipient", next.recipient(),
-                "        <onSuccess>handed-off</onSuccess>\n")
+                handOff)
+            + remoteDelivery("All", "to-recipient", next.recipient(), handOff)
             + """
                 </processor>
                 <processor state="handed-off" enableJmx="false">
@@ -160,7 +153,8 @@ final class ServerRoles {
     }
 
     /**
-     * A relay, a smart host for authenticated clients that forwards each recipient domain to
+     * A relay, a smart host for the mail servers of its network (loopback here: it trusts
+     * them by address, as james-conf's relay does) that forwards each recipient domain to
      * its server. With {@code speaksProtocol} it runs RecordRelay first; without, it is a
      * stock James that passes the Registered-Mail field on untouched, and adds a footer to
      * the body of mail on the altering route (what a disclaimer or a virus-scan notice does).
@@ -179,7 +173,7 @@ final class ServerRoles {
                   <mailet match="All" class="RemoveMimeHeader"><name>bcc</name></mailet>
             """ + protocol + """
                   <mailet match="RecipientIsLocal" class="LocalDelivery"/>
-                  <mailet match="SMTPAuthSuccessful" class="ToProcessor">
+                  <mailet match="SMTPIsAuthNetwork" class="ToProcessor">
                     <processor>outgoing</processor>
                   </mailet>
                   <mailet match="All" class="ToRepository">

@@ -21,15 +21,16 @@ final class JamesConfigurationFiles {
     }
 
     /**
-     * One SMTP server. No address is trusted to relay ({@code authorizedAddresses} is left out
-     * on purpose: everything in a test comes from loopback, and trusting it would let any
-     * client relay), so relaying needs AUTH; mail for local users needs none.
+     * One SMTP server. By default no address is trusted to relay ({@code authorizedAddresses}
+     * is left out on purpose: everything in a test comes from loopback, and trusting it would
+     * let any client relay), so relaying needs AUTH; mail for local users needs none.
      *
      * @param validRecipientsOnly whether James's {@code ValidRcptHandler} refuses mail for an
      *     unknown user of a local domain at RCPT time (the stock setting)
+     * @param authorizedAddresses networks allowed to relay without AUTH, or empty for none
      */
     static String smtpServer(String instance, List<String> customHandlers,
-                             boolean validRecipientsOnly) {
+                             boolean validRecipientsOnly, List<String> authorizedAddresses) {
         return """
             <smtpservers>
               <smtpserver enabled="true">
@@ -41,7 +42,7 @@ final class JamesConfigurationFiles {
                 <connectionLimit>0</connectionLimit>
                 <connectionLimitPerIP>0</connectionLimitPerIP>
                 <gracefulShutdown>false</gracefulShutdown>
-                <auth>
+            %s    <auth>
                   <announce>forUnauthorizedAddresses</announce>
                   <requireSSL>false</requireSSL>
                   <plainAuthEnabled>true</plainAuthEnabled>
@@ -55,7 +56,10 @@ final class JamesConfigurationFiles {
                 </handlerchain>
               </smtpserver>
             </smtpservers>
-            """.formatted(instance, handlers(customHandlers),
+            """.formatted(instance,
+                authorizedAddresses.isEmpty() ? "" : "    <authorizedAddresses>"
+                    + String.join(",", authorizedAddresses) + "</authorizedAddresses>\n",
+                handlers(customHandlers),
                 validRecipientsOnly ? handlers(List.of(VALID_RCPT_HANDLER)) : "",
                 JamesTestServer.SMTP_CORE_HANDLERS);
     }

@@ -196,6 +196,7 @@ public final class JamesTestServer implements AutoCloseable {
         private final List<Module> guiceModules = new ArrayList<>();
         private final Map<String, String> replacedFiles = new LinkedHashMap<>();
         private boolean validRecipientsOnly = true;
+        private final List<String> authorizedAddresses = new ArrayList<>();
 
         private Builder() {
         }
@@ -224,6 +225,15 @@ public final class JamesTestServer implements AutoCloseable {
          */
         public Builder acceptUnknownLocalRecipients() {
             validRecipientsOnly = false;
+            return this;
+        }
+
+        /**
+         * Networks (e.g. {@code 127.0.0.0/8}) whose clients may relay without AUTH, as a smart
+         * host trusts the mail servers it relays for. By default nobody may relay without AUTH.
+         */
+        public Builder authorizedAddresses(String... networks) {
+            authorizedAddresses.addAll(List.of(networks));
             return this;
         }
 
@@ -294,7 +304,7 @@ public final class JamesTestServer implements AutoCloseable {
             Map<String, String> files = new LinkedHashMap<>();
             files.put("mailetcontainer.xml", mailetContainer);
             files.put("smtpserver.xml", JamesConfigurationFiles.smtpServer(instance, smtpHandlers,
-                validRecipientsOnly));
+                validRecipientsOnly, authorizedAddresses));
             files.put("pop3server.xml", JamesConfigurationFiles.pop3Server(instance, pop3Handlers));
             files.put("imapserver.xml", JamesConfigurationFiles.imapServer(instance,
                 imapPackages.isEmpty() ? List.of(DEFAULT_IMAP_PACKAGE) : imapPackages));
