@@ -293,11 +293,11 @@ public final class Demo {
 
     private void sendMails() throws Exception {
         narrator.blank();
-        narrator.plain("Alice sends four registered mails with 'regmail send' (samples/). Each "
-            + "status below is a");
-        narrator.plain("transaction of the server that attests it: SUBMITTED and HANDED_OFF by "
-            + "sender.example,");
-        narrator.plain("RELAYED by relay.example, the rest by the recipient's own server.");
+        narrator.paragraph("Alice sends four registered mails from samples/ with 'regmail "
+            + "send'. Each 'on chain' line is an event as it lands: mail, recipient, status, "
+            + "block, block time (UTC), transaction. SUBMITTED and HANDED_OFF are recorded by "
+            + "sender.example, RELAYED by relay.example (once sender.example has authorised "
+            + "it), the rest by the recipient's own server.");
         Path samples = layout.samples();
         send("plain text", "--from", "Alice Archer <" + ALICE + ">", "--to", BOB,
             "--subject", "Notice: end of maintenance contract SC-2024-117",
@@ -360,8 +360,8 @@ public final class Demo {
         RecipientMailbox dave = mailbox(DAVE, server(OTHER));
 
         narrator.blank();
-        narrator.plain("The recipients use ordinary mail clients; their servers record what "
-            + "they do.");
+        narrator.paragraph("The recipients use ordinary mail clients, which know nothing of "
+            + "registered mail; their servers record what they do.");
         List<byte[]> bobs = new ArrayList<>();
         bobs.add(bob.pop3Download(notice.messageId()));
         bobs.add(bob.pop3Download(minutes.messageId()));

@@ -65,6 +65,11 @@ public final class Narrator {
         return lines;
     }
 
+    /** A paragraph without time or topic, wrapped. */
+    public synchronized void paragraph(String text) {
+        wrap(text, WIDTH).forEach(this::line);
+    }
+
     /** A line without time or topic (headings, the summary). */
     public void plain(String text) {
         line(text);
