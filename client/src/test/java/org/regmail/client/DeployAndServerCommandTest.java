@@ -225,15 +225,18 @@ class DeployAndServerCommandTest {
         void shouldRefuseAnUnknownOptionAndAMissingCommand() {
             RegmailRunner.Result unknown = regmail.run("send", "--frm", "x");
             RegmailRunner.Result none = regmail.run();
-            RegmailRunner.Result demo = regmail.run("demo");
+            RegmailRunner.Result demo = regmail.run("demo", "--root",
+                regmail.home().resolve("no-repository").toString());
 
             assertThat(unknown.exitCode()).isEqualTo(ExitCode.USAGE);
             assertThat(unknown.error()).isEqualTo("Unknown options: '--frm', 'x' (see 'regmail "
                 + "send --help')");
             assertThat(none.exitCode()).isEqualTo(ExitCode.USAGE);
             assertThat(none.error()).isEqualTo("name a command; 'regmail --help' lists them");
-            assertThat(demo.exitCode()).isEqualTo(ExitCode.USAGE);
-            assertThat(demo.error()).startsWith("'regmail demo' is not there yet");
+            assertThat(demo.exitCode()).as("a demo without a built repository")
+                .isEqualTo(ExitCode.USAGE);
+            assertThat(demo.error()).startsWith("the build is incomplete: missing the James "
+                + "distribution").contains("run './mvnw install -DskipTests'");
         }
     }
 }
