@@ -14,6 +14,10 @@ import org.regmail.contracts.generated.EmailRegistration;
 import org.regmail.contracts.generated.EmailRegistrationMaster;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterNumber;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.Transaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
@@ -136,6 +140,44 @@ public final class BenchChain implements AutoCloseable {
     public NaiveRegisteredMail naiveAs(NaiveRegisteredMail mail, Credentials who) {
         return NaiveRegisteredMail.load(mail.getContractAddress(), anvil.web3j(),
             DevTransactions.manager(anvil.web3j(), who), DevTransactions.gas());
+    }
+
+    /**
+     * What one account did on chain in blocks {@code from..to}, read from the blocks themselves.
+     *
+     * @param transactions its transactions
+     * @param emptyTransactions those in which none of its records landed
+     * @param landed StatusRecorded events naming it as the server
+     * @param gas gas its transactions used
+     */
+    public record Tally(int transactions, int emptyTransactions, int landed, long gas) {
+    }
+
+    public Tally tally(String account, long from, long to) throws Exception {
+        Web3j web3j = anvil.web3j();
+        int transactions = 0;
+        int empty = 0;
+        int landed = 0;
+        long gas = 0;
+        for (long number = from; number <= to; number++) {
+            EthBlock.Block block = web3j.ethGetBlockByNumber(
+                new DefaultBlockParameterNumber(number), true).send().getBlock();
+            for (EthBlock.TransactionResult<?> result : block.getTransactions()) {
+                Transaction tx = (Transaction) result.get();
+                if (!account.equalsIgnoreCase(tx.getFrom())) {
+                    continue;
+                }
+                TransactionReceipt receipt = web3j.ethGetTransactionReceipt(tx.getHash()).send()
+                    .getTransactionReceipt().orElseThrow();
+                long recorded = EmailRegistration.getStatusRecordedEvents(receipt).stream()
+                    .filter(e -> account.equalsIgnoreCase(e.server)).count();
+                transactions++;
+                landed += (int) recorded;
+                empty += recorded == 0 ? 1 : 0;
+                gas += receipt.getGasUsed().longValueExact();
+            }
+        }
+        return new Tally(transactions, empty, landed, gas);
     }
 
     private BigInteger deadline() {

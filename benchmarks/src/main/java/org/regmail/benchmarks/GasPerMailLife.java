@@ -78,7 +78,7 @@ public final class GasPerMailLife {
     }
 
     /** A first life per server, so that no measured record pays for a credit slot's creation. */
-    private static void warmUp(BenchChain chain) throws Exception {
+    static void warmUp(BenchChain chain) throws Exception {
         BenchChain.Mail mail = chain.create(1);
         for (Status status : SENDER_SIDE) {
             chain.record(BenchChain.SENDER_SERVER, mail, 0, status);

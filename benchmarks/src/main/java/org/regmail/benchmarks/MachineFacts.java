@@ -27,7 +27,8 @@ public final class MachineFacts {
             + " MiB max heap");
         out.println("- JVM: " + System.getProperty("java.vm.name") + " "
             + System.getProperty("java.runtime.version"));
-        out.println("- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        out.println("- OS: " + System.getProperty("os.name") + " "
+            + System.getProperty("os.version"));
         out.println("- load average at start (1/5/15 min): " + loadAverage());
         out.println();
     }

@@ -17,8 +17,9 @@ import org.regmail.benchmarks.Percentiles;
 import org.regmail.contracts.Status;
 import org.regmail.contracts.devchain.Anvil;
 import org.regmail.core.keys.KeystoreCredentials;
-import org.regmail.core.server.ServerNode;
 import org.regmail.core.store.LedgerEntry;
+import org.regmail.core.store.OutboxEntry;
+import org.regmail.core.store.ServerStore;
 import org.regmail.mailets.RegisteredMailMetrics;
 import org.regmail.mailets.RegisteredMailRuntime;
 import org.regmail.mailets.testing.JamesTestServer;
@@ -56,6 +57,7 @@ public final class MailFlowBenchmark {
     private final BenchChain chain;
     private final List<JamesTestServer> servers = new ArrayList<>();
     private final Map<String, Path> configurations = new HashMap<>();
+    private long firstTimedBlock;
 
     private MailFlowBenchmark(Map<String, String> options, Path work, BenchChain chain) {
         this.options = options;
@@ -152,6 +154,8 @@ public final class MailFlowBenchmark {
             + "(the client's cost, not the server's).%n%n", warmup, messages,
             (System.nanoTime() - registering) / 1e9);
 
+        firstTimedBlock = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber()
+            .longValueExact() + 1;
         try (EvidenceWatcher watcher = new EvidenceWatcher(chain.anvil().web3j(), 10)) {
             flow("plain", plainSender, warm, threads);
             FlowResult warmRegistered = flow("registered", registeredSender, warm, threads);
@@ -291,18 +295,35 @@ public final class MailFlowBenchmark {
     }
 
     private void printSenderLedger(PrintStream out, int mails) throws Exception {
+        long deadline = System.nanoTime() + EVIDENCE_TIMEOUT.toNanos();
+        for (String name : List.of("sender", "recipient")) {
+            ServerStore store = RegisteredMailRuntime.node(null,
+                configurations.get(name).toString()).store();
+            while (store.countByState().getOrDefault(OutboxEntry.State.PENDING, 0L)
+                + store.countByState().getOrDefault(OutboxEntry.State.SENT, 0L) > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + "'s outbox not settled within "
+                        + EVIDENCE_TIMEOUT + ": " + store.countByState());
+                }
+                Thread.sleep(50);
+            }
+        }
         out.println("### What the servers' outboxes sent (warm-up and measured mails)");
         out.println();
-        out.println("| server | transactions | records landed | gas per record |");
-        out.println("|---|---:|---:|---:|");
+        out.println("| server | transactions (its ledger) | on chain | of which empty "
+            + "| records landed | gas per record landed |");
+        out.println("|---|---:|---:|---:|---:|---:|");
+        long head = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber()
+            .longValueExact();
         for (String name : List.of("sender", "recipient")) {
-            ServerNode node = RegisteredMailRuntime.node(null,
-                configurations.get(name).toString());
-            List<LedgerEntry> ledger = node.store().ledger();
-            long records = ledger.stream().mapToLong(LedgerEntry::records).sum();
-            long gas = ledger.stream().mapToLong(LedgerEntry::gasUsed).sum();
-            out.printf("| %s | %d | %d | %,d |%n", name, ledger.size(), records,
-                records == 0 ? 0 : gas / records);
+            List<LedgerEntry> ledger = RegisteredMailRuntime.node(null,
+                configurations.get(name).toString()).store().ledger();
+            Credentials account = name.equals("sender") ? BenchChain.SENDER_SERVER
+                : BenchChain.RECIPIENT_SERVER;
+            BenchChain.Tally tally = chain.tally(account.getAddress(), firstTimedBlock, head);
+            out.printf("| %s | %d | %d | %d | %d | %,d |%n", name, ledger.size(),
+                tally.transactions(), tally.emptyTransactions(), tally.landed(),
+                tally.landed() == 0 ? 0 : tally.gas() / tally.landed());
         }
         out.println();
         out.println("Extension counters: " + RegisteredMailMetrics.snapshot() + " (for "

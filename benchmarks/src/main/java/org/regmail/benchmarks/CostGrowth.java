@@ -1,0 +1,219 @@
+package org.regmail.benchmarks;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * How cost grows: gas and outbox throughput as the recipients of a mail grow from 1 to 100,
+ * and as the outbox's batch size grows from 1 to 100. Gas from receipts (our contracts and the
+ * naive baseline), throughput through the real outbox (H2 store and publisher) to a local
+ * anvil with automine. Prints two tables and draws {@code results/cost-growth.png}.
+ *
+ * <p>Argument (optional): records per throughput point (default 200).
+ *
+ * <p>Run: {@code ./mvnw -q -pl benchmarks compile exec:exec@cost-growth}.
+ */
+public final class CostGrowth {
+    static final int[] RECIPIENTS = {1, 2, 5, 10, 20, 50, 100};
+    static final int[] BATCH_SIZES = {1, 2, 5, 10, 20, 50, 100};
+    static final int OUTBOX_BATCH = 100;
+    static final Path PLOT = Path.of("results", "cost-growth.png");
+    private static final Font TICKS = new Font("DejaVu Sans", Font.PLAIN, 14);
+    private static final Font LABELS = new Font("DejaVu Sans", Font.PLAIN, 15);
+
+    private CostGrowth() {
+    }
+
+    record RecipientPoint(int recipients, GasPerMailLife.Life batched,
+                          GasPerMailLife.Life direct, GasPerMailLife.Life naive,
+                          OutboxRun.Result outbox, int mails) {
+    }
+
+    record BatchPoint(int batchSize, OutboxRun.Result outbox) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        int records = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        PrintStream out = System.out;
+        MachineFacts.print(out, "Cost growth");
+
+        List<RecipientPoint> byRecipients = new ArrayList<>();
+        List<BatchPoint> byBatch = new ArrayList<>();
+        try (BenchChain chain = BenchChain.start()) {
+            GasPerMailLife.warmUp(chain);
+            for (int recipients : RECIPIENTS) {
+                int mails = Math.max(1, (records + recipients - 1) / recipients);
+                byRecipients.add(new RecipientPoint(recipients,
+                    GasPerMailLife.batched(chain, recipients),
+                    GasPerMailLife.direct(chain, recipients),
+                    GasPerMailLife.naive(chain, recipients),
+                    OutboxRun.submitted(chain, create(chain, mails, recipients), OUTBOX_BATCH),
+                    mails));
+            }
+            for (int batchSize : BATCH_SIZES) {
+                byBatch.add(new BatchPoint(batchSize,
+                    OutboxRun.submitted(chain, create(chain, records, 1), batchSize)));
+            }
+        }
+
+        out.printf("### Recipients per mail (gas of a whole life; outbox: SUBMITTED for "
+            + "about %d records, %d per tx)%n%n", records, OUTBOX_BATCH);
+        out.println("| recipients | create, ours | create, naive | life, ours batched "
+            + "| life, ours 1 tx/record | life, naive | naive ÷ ours batched "
+            + "| ours batched per recipient | outbox records/s | outbox mails/s "
+            + "| outbox txs (empty) |");
+        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (RecipientPoint p : byRecipients) {
+            double seconds = p.outbox().seconds();
+            out.printf("| %d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %.2f× | %,.0f | %.0f "
+                + "| %.1f | %d (%d) |%n", p.recipients(), p.batched().create(), p.naive().create(),
+                p.batched().total(), p.direct().total(), p.naive().total(),
+                p.naive().total() / p.batched().total(),
+                p.batched().total() / p.recipients(), p.outbox().recordsPerSecond(),
+                p.mails() / seconds, p.outbox().transactions(), p.outbox().emptyTransactions());
+        }
+        out.println();
+        out.printf("### Batch size (outbox, %d SUBMITTED records of 1-recipient mails)%n%n",
+            records);
+        out.println("| batch size | transactions | of which empty | gas per record | records/s |");
+        out.println("|---:|---:|---:|---:|---:|");
+        for (BatchPoint p : byBatch) {
+            out.printf("| %d | %d | %d | %,.0f | %.0f |%n", p.batchSize(),
+                p.outbox().transactions(), p.outbox().emptyTransactions(),
+                p.outbox().gasPerRecord(), p.outbox().recordsPerSecond());
+        }
+        out.println();
+        plot(byRecipients, byBatch);
+        out.println("Plot: benchmarks/" + PLOT);
+        out.println("- load average at the end (1/5/15 min): " + MachineFacts.loadAverage());
+        System.exit(0);
+    }
+
+    private static List<BenchChain.Mail> create(BenchChain chain, int mails, int recipients)
+        throws Exception {
+        List<BenchChain.Mail> created = new ArrayList<>();
+        for (int i = 0; i < mails; i++) {
+            created.add(chain.create(recipients));
+        }
+        return created;
+    }
+
+    private static void plot(List<RecipientPoint> byRecipients, List<BatchPoint> byBatch)
+        throws Exception {
+        XYSeries batched = new XYSeries("ours, batched 100/tx");
+        XYSeries direct = new XYSeries("ours, 1 tx per record");
+        XYSeries naive = new XYSeries("naive, 1 contract per mail");
+        XYSeries recipientRate = new XYSeries("records/s");
+        for (RecipientPoint p : byRecipients) {
+            batched.add(p.recipients(), p.batched().total());
+            direct.add(p.recipients(), p.direct().total());
+            naive.add(p.recipients(), p.naive().total());
+            recipientRate.add(p.recipients(), p.outbox().recordsPerSecond());
+        }
+        XYSeries gasPerRecord = new XYSeries("gas per record");
+        XYSeries batchRate = new XYSeries("records/s");
+        for (BatchPoint p : byBatch) {
+            gasPerRecord.add(p.batchSize(), p.outbox().gasPerRecord());
+            batchRate.add(p.batchSize(), p.outbox().recordsPerSecond());
+        }
+        List<JFreeChart> charts = List.of(
+            chart("Gas of a whole mail life", "recipients per mail", "gas", true,
+                batched, direct, naive),
+            chart("Outbox gas per record", "records per transaction", "gas per record", false,
+                gasPerRecord),
+            chart("Outbox throughput by recipients (100/tx)", "recipients per mail",
+                "records per second", false, recipientRate),
+            chart("Outbox throughput by batch size", "records per transaction",
+                "records per second", false, batchRate));
+
+        int width = 800;
+        int height = 560;
+        BufferedImage image = new BufferedImage(2 * width, 2 * height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        for (int i = 0; i < charts.size(); i++) {
+            charts.get(i).draw(g, new Rectangle2D.Double((i % 2) * width, (i / 2) * height,
+                width, height));
+        }
+        g.dispose();
+        Files.createDirectories(PLOT.getParent());
+        ImageIO.write(image, "png", PLOT.toFile());
+    }
+
+    /** A base-10 logarithmic axis labelled in plain numbers (1, 10, 100; 1,000,000 …). */
+    private static LogAxis logAxis(String label) {
+        LogAxis axis = new LogAxis(label);
+        axis.setBase(10);
+        axis.setTickUnit(new NumberTickUnit(1.0));
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0"));
+        axis.setMinorTickMarksVisible(true);
+        axis.setMinorTickCount(9);
+        axis.setSmallestValue(1);
+        axis.setTickLabelFont(TICKS);
+        axis.setLabelFont(LABELS);
+        return axis;
+    }
+
+    private static JFreeChart chart(String title, String x, String y, boolean logY,
+                                    XYSeries... series) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (XYSeries s : series) {
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, x, y, data,
+            PlotOrientation.VERTICAL, series.length > 1, false, false);
+        chart.getTitle().setFont(new Font("DejaVu Sans", Font.BOLD, 18));
+        chart.setBackgroundPaint(Color.WHITE);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setDomainAxis(logAxis(x));
+        if (logY) {
+            plot.setRangeAxis(logAxis(y));
+        } else {
+            NumberAxis range = (NumberAxis) plot.getRangeAxis();
+            range.setAutoRangeIncludesZero(true);
+            range.setNumberFormatOverride(new DecimalFormat("#,##0"));
+            range.setTickLabelFont(TICKS);
+            range.setLabelFont(LABELS);
+        }
+        if (chart.getLegend() != null) {
+            chart.getLegend().setItemFont(LABELS);
+        }
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        Color[] colours = {new Color(0, 114, 178), new Color(230, 159, 0),
+            new Color(204, 121, 167)};
+        for (int i = 0; i < series.length; i++) {
+            renderer.setSeriesPaint(i, colours[i % colours.length]);
+            renderer.setSeriesStroke(i, new BasicStroke(2.5f));
+        }
+        plot.setRenderer(renderer);
+        return chart;
+    }
+}
