@@ -344,6 +344,9 @@ public final class Demo {
         List<TrailFollower.Expected> expected = new ArrayList<>();
         for (Letter letter : letters) {
             for (SentMail.SentRecipient r : letter.sent().recipients()) {
+                // RELAYED too: the relay retries it until the sender's authorisation has
+                // landed, and the evidence below should hold it.
+                expected.add(new TrailFollower.Expected(letter, r.index(), Status.RELAYED));
                 expected.add(new TrailFollower.Expected(letter, r.index(), Status.DELIVERED));
             }
         }
