@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import org.regmail.contracts.devchain.Anvil;
 import org.regmail.contracts.devchain.DevDeployment;
+import org.regmail.contracts.generated.EmailRegistrationMaster;
 import org.regmail.core.chain.ChainGateway;
 import org.regmail.core.chain.ChainSettings;
 import org.regmail.core.config.ConfigException;
@@ -292,6 +293,14 @@ final class MailNetwork implements AutoCloseable {
     /** The server holding the mailbox {@code address}. */
     JamesTestServer serverOfMailbox(String address) {
         return serverOf(address.substring(address.indexOf('@') + 1));
+    }
+
+    /**
+     * The Master as Alice's client sees it: her transactions must go through her one gateway,
+     * which hands out her nonces.
+     */
+    EmailRegistrationMaster masterAsAlice() {
+        return aliceGateway.master();
     }
 
     Anvil anvil() {

@@ -33,7 +33,8 @@ final class MailNetworkExtension implements BeforeAllCallback {
     }
 
     /** Closes the network with the root context, at the end of the run. */
-    private record Running(MailNetwork network) implements ExtensionContext.Store.CloseableResource {
+    private record Running(MailNetwork network)
+        implements ExtensionContext.Store.CloseableResource {
         @Override
         public void close() {
             network.close();

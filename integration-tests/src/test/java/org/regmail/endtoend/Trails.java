@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +48,15 @@ final class Trails {
      * against 2,900 gas, EIP-2929/3529): paid once per server, by the server.
      */
     private static final long FIRST_CREDIT_SLOT_GAS = 19_200;
+    /**
+     * How far a transaction's reimbursement may be from the gas it used: the contracts' own
+     * tests hold a lone record to 500 gas and a batch of 20 to 2,000.
+     */
+    static final long CALIBRATION_TOLERANCE = 2_500;
+    /** EIP-2929: a cold account access costs 2,600 gas, a warm one 100. */
+    static final long WARM_REGISTRATION_GAS = 2_500;
+    /** EIP-2200/2929: rewriting a slot already written in the transaction (100, not 2,900). */
+    static final long WARM_RECIPIENT_SLOT_GAS = 2_800;
 
     private final MailNetwork network;
 
@@ -148,15 +156,15 @@ final class Trails {
 
     /**
      * Every server transaction that recorded for this mail paid the server back for the gas it
-     * used, at the transaction's gas price (below the sender's fee cap), to within the
-     * Master's configured per-record overhead; the credit the Master gave the server is the
-     * sum of the reimbursements; and the registration's escrow went down by exactly what its
-     * records were reimbursed.
+     * used, at the transaction's gas price (below the sender's fee cap): to within
+     * {@link #CALIBRATION_TOLERANCE} of the gas used, plus what the per-record overhead is
+     * known to over-estimate when a batch records twice for one registration or recipient
+     * ({@link #knownOvercharge}); the credit the Master gave the server is the sum of the
+     * reimbursements; and the registration's escrow went down by exactly what its records were
+     * reimbursed.
      */
     void assertReimbursementsMatchGasUsed(SentMail mail) throws Exception {
         RegistrationTrail trail = trail(mail);
-        long recordOverhead = network.deployment().master().recordOverheadGas().send()
-            .longValueExact();
         Set<String> transactions = new LinkedHashSet<>();
         BigInteger paidFromEscrow = BigInteger.ZERO;
         for (TrailEvent event : trail.events()) {
@@ -174,8 +182,10 @@ final class Trails {
             BigInteger price = Numeric.decodeQuantity(receipt.getEffectiveGasPrice());
             assertThat(price).isLessThan(MailNetwork.FEE_CAP);
 
+            List<EmailRegistration.StatusRecordedEventResponse> records =
+                EmailRegistration.getStatusRecordedEvents(receipt);
             BigInteger reimbursed = BigInteger.ZERO;
-            for (var e : EmailRegistration.getStatusRecordedEvents(receipt)) {
+            for (var e : records) {
                 reimbursed = reimbursed.add(e.reimbursed);
             }
             for (var e : EmailRegistration.getRelayAuthorisedEvents(receipt)) {
@@ -196,40 +206,44 @@ final class Trails {
             }
             boolean allLanded = EmailRegistrationMaster.getRecordRejectedEvents(receipt).isEmpty()
                 && EmailRegistration.getEscrowExhaustedEvents(receipt).isEmpty();
+            long overcharge = knownOvercharge(records);
             if (allLanded) {
-                assertThat(charged).as("gas reimbursed for tx %s, which used %d", hash, used)
-                    .isBetween(used - recordOverhead, used + recordOverhead);
+                assertThat(charged).as("gas reimbursed for tx %s (%d records), which used %d",
+                        hash, records.size(), used)
+                    .isBetween(used - CALIBRATION_TOLERANCE,
+                        used + overcharge + CALIBRATION_TOLERANCE);
             } else {
                 // A record refused in a batch (e.g. one that landed already) costs gas and is
                 // not paid for: the server carries it.
                 assertThat(charged).as("gas reimbursed for tx %s", hash)
-                    .isLessThanOrEqualTo(used + recordOverhead);
+                    .isLessThanOrEqualTo(used + overcharge + CALIBRATION_TOLERANCE);
             }
         }
 
-        BigInteger escrowLeft = registration(mail).terms().send().component3();
-        assertThat(trail.facts().escrow().subtract(escrowLeft))
-            .as("escrow spent by %s", mail.registration()).isEqualTo(paidFromEscrow);
+        BigInteger withdrawn = trail.events().stream()
+            .filter(e -> TrailEvent.ESCROW_WITHDRAWN.equals(e.event())).map(TrailEvent::amount)
+            .reduce(BigInteger.ZERO, BigInteger::add);
+        assertThat(trail.facts().escrow().subtract(escrowLeft(mail)))
+            .as("escrow spent by %s", mail.registration())
+            .isEqualTo(paidFromEscrow.add(withdrawn));
     }
 
-    /** Gas figures of every transaction that recorded for these mails, for the report. */
-    List<String> gasReport(List<SentMail> mails) throws Exception {
-        List<String> lines = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (SentMail mail : mails) {
-            for (TrailEvent event : trail(mail).events()) {
-                if (event.amount() != null && event.amount().signum() > 0
-                    && seen.add(event.transactionHash())) {
-                    TransactionReceipt receipt = receipt(event.transactionHash());
-                    BigInteger price = Numeric.decodeQuantity(receipt.getEffectiveGasPrice());
-                    BigInteger credited = EmailRegistrationMaster.getServerCreditedEvents(receipt)
-                        .stream().map(e -> e.amount).reduce(BigInteger.ZERO, BigInteger::add);
-                    lines.add(event.transactionHash() + " used " + receipt.getGasUsed()
-                        + " charged " + credited.divide(price));
-                }
-            }
-        }
-        return lines;
+    /**
+     * What the Master's fixed per-record overhead charges beyond the gas a batch really used
+     * when it records more than once for one registration (the registration's account is
+     * already warm: EXTCODESIZE costs 100 gas instead of 2,600) or for one recipient (its
+     * storage slot is already written in this transaction: the write after the clone's
+     * measurement costs 100 gas instead of 2,900). The overhead is calibrated on batches whose
+     * records each touch a registration and a slot for the first time.
+     */
+    static long knownOvercharge(List<EmailRegistration.StatusRecordedEventResponse> records) {
+        long registrations = records.stream().map(e -> e.log.getAddress().toLowerCase())
+            .distinct().count();
+        long recipients = records.stream()
+            .map(e -> e.log.getAddress().toLowerCase() + "/" + e.recipientIndex)
+            .distinct().count();
+        return WARM_REGISTRATION_GAS * (records.size() - registrations)
+            + WARM_RECIPIENT_SLOT_GAS * (records.size() - recipients);
     }
 
     /** Whether the server had never been credited before this transaction. */
@@ -246,6 +260,11 @@ final class Trails {
     private TransactionReceipt receipt(String hash) throws IOException {
         return web3j().ethGetTransactionReceipt(hash).send().getTransactionReceipt()
             .orElseThrow(() -> new AssertionError("no receipt for " + hash));
+    }
+
+    /** What is left of the registration's escrow, in wei. */
+    BigInteger escrowLeft(SentMail mail) throws Exception {
+        return registration(mail).terms().send().component3();
     }
 
     private EmailRegistration registration(SentMail mail) {
