@@ -33,14 +33,14 @@ import org.regmail.core.sending.SentMailStore;
 import org.regmail.mailets.testing.MailClients;
 
 /**
- * The stock James 3.8.1 distribution assembled in target/james, started as its own process
- * with a role's configuration from this module and nothing else than the drop-in JAR in
- * {@code extensions-jars/}, spoken to over real SMTP and POP3, on a real anvil.
+ * The stock James 3.8.1 distribution assembled in distribution/target/james, started as its
+ * own process with a role's configuration from this module and nothing else than the drop-in
+ * JAR in {@code extensions-jars/}, spoken to over real SMTP and POP3, on a real anvil.
  */
 class StockDistributionTest {
 
     private static final Path DISTRIBUTION =
-        Path.of(System.getProperty("regmail.james.distribution", "target/james"));
+        Path.of(System.getProperty("regmail.james.distribution", "distribution/target/james"));
     private static final Path ROLES = Path.of(System.getProperty("regmail.james.roles", "."));
     private static final Layout LAYOUT = new Layout(ROLES.toAbsolutePath().getParent());
     private static final String PASSWORD = "a-test-password";
@@ -71,7 +71,7 @@ class StockDistributionTest {
             ROLES.resolve("src/test/resources/james-3.8.1-lib.txt"), StandardCharsets.UTF_8);
         try (Stream<Path> jars = Files.list(DISTRIBUTION.resolve("lib"))) {
             assertThat(jars.map(jar -> jar.getFileName().toString()).sorted())
-                .as("target/james/lib is james-server-memory-app 3.8.1's runtime class path; "
+                .as("the distribution is james-server-memory-app 3.8.1's runtime class path; "
                     + "a test dependency of this module must not change a version in it")
                 .containsExactlyElementsOf(expected);
         }
@@ -229,7 +229,7 @@ class StockDistributionTest {
     /** Kept under target/ so that james.log survives a failure. */
     static Path runDirectory(String role) {
         try {
-            return Files.createDirectories(DISTRIBUTION.resolveSibling("james-runs")
+            return Files.createDirectories(ROLES.resolve("target/james-runs")
                 .resolve(role + "-" + System.nanoTime()).toAbsolutePath());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * {@code ${sys:name:-default}} (how the {@code james-conf} roles take their ports).
  *
  * <pre>{@code
- * try (JamesProcess james = JamesProcess.builder(Path.of("james-conf/target/james"))
+ * try (JamesProcess james = JamesProcess.builder(Path.of("james-conf/distribution/target/james"))
  *         .configuration(Path.of("james-conf/recipient/conf"))
  *         .systemProperty("regmail.smtp.port", String.valueOf(smtpPort))
  *         .awaitPorts(smtpPort)

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * Where the demo finds what the build made, in a clone of the repository: the stock James
- * distribution ({@code james-conf/target/james}), the roles' configurations
+ * distribution ({@code james-conf/distribution/target/james}), the roles' configurations
  * ({@code james-conf/<role>/conf}), the drop-in JAR
  * ({@code mailets/target/regmail-mailets-*-james-extension.jar}) and the sample mails
  * ({@code samples/}).
@@ -40,7 +40,7 @@ public record Layout(Path root) {
     }
 
     public Path jamesDistribution() {
-        return root.resolve("james-conf/target/james");
+        return root.resolve("james-conf/distribution/target/james");
     }
 
     public Path roleConfiguration(String role) {
