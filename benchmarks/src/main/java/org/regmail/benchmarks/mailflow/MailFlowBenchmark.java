@@ -40,7 +40,8 @@ import org.web3j.crypto.Credentials;
  * </ul>
  *
  * <p>Arguments, all optional, as {@code key=value}: {@code messages} (2000), {@code threads}
- * (SMTP client threads, 4), {@code warmup} (messages per flow before measuring, 200),
+ * (SMTP client threads, 4), {@code rounds} (alternating rounds the messages are split into,
+ * 2), {@code warmup} (messages per flow before measuring, 200),
  * {@code body} (body bytes, 3000), {@code batch} (outbox.batch-size, 50), {@code interval}
  * (outbox.interval-ms, 1000).
  *
@@ -69,23 +70,36 @@ public final class MailFlowBenchmark {
         return Integer.parseInt(options.getOrDefault(key, String.valueOf(defaultValue)));
     }
 
-    /** One flow's measured run. */
-    record FlowResult(String flow, int messages, int threads, SmtpLoad.Submission submission,
-                      long lastDelivered, Map<String, Long> deliveredAt) {
+    /** One flow's measured rounds, added up. */
+    static final class Flow {
+        final String name;
+        final Map<String, Long> acceptedAt = new HashMap<>();
+        final List<Double> acceptMillis = new ArrayList<>();
+        int messages;
+        long submittingNanos;
+        long deliveringNanos;
+
+        Flow(String name) {
+            this.name = name;
+        }
+
+        void add(List<PreRegistration.BenchMessage> round, SmtpLoad.Submission submission,
+                 long lastDelivered) {
+            for (int i = 0; i < round.size(); i++) {
+                acceptedAt.put(round.get(i).messageId(), submission.acceptedAt()[i]);
+                acceptMillis.add(submission.acceptMillis()[i]);
+            }
+            messages += round.size();
+            submittingNanos += submission.endedAt() - submission.startedAt();
+            deliveringNanos += lastDelivered - submission.startedAt();
+        }
+
         double acceptedPerSecond() {
-            return messages * 1e9 / (submission.endedAt() - submission.startedAt());
+            return messages * 1e9 / submittingNanos;
         }
 
         double deliveredPerSecond() {
-            return messages * 1e9 / (lastDelivered - submission.startedAt());
-        }
-
-        Percentiles acceptMillis() {
-            List<Double> values = new ArrayList<>();
-            for (double v : submission.acceptMillis()) {
-                values.add(v);
-            }
-            return new Percentiles(values);
+            return messages * 1e9 / deliveringNanos;
         }
     }
 
@@ -120,6 +134,7 @@ public final class MailFlowBenchmark {
         int threads = option("threads", 4);
         int warmup = option("warmup", Math.min(200, Math.max(20, messages / 10)));
         int body = option("body", 3000);
+        int rounds = option("rounds", 2);
 
         JamesTestServer plainRecipient = start(JamesTestServer.builder()
             .mailetContainer(JamesConfigs.recipient(false)));
@@ -157,15 +172,30 @@ public final class MailFlowBenchmark {
         firstTimedBlock = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber()
             .longValueExact() + 1;
         try (EvidenceWatcher watcher = new EvidenceWatcher(chain.anvil().web3j(), 10)) {
-            flow("plain", plainSender, warm, threads);
-            FlowResult warmRegistered = flow("registered", registeredSender, warm, threads);
-            awaitEvidence(watcher, warmRegistered, warm);
+            Flow ignored = new Flow("warm-up");
+            round(plainSender, false, warm, threads, ignored);
+            round(registeredSender, true, warm, threads, ignored);
+            awaitEvidence(watcher, warm);
 
-            FlowResult plain = flow("plain", plainSender, measured, threads);
-            FlowResult registered = flow("registered", registeredSender, measured, threads);
-            awaitEvidence(watcher, registered, measured);
+            // Rounds alternate which flow goes first (plain, registered; registered, plain; …)
+            // so that noise from the rest of the machine falls on both alike.
+            Flow plain = new Flow("plain");
+            Flow registered = new Flow("registered");
+            int size = (measured.size() + rounds - 1) / rounds;
+            for (int r = 0; r < rounds; r++) {
+                List<PreRegistration.BenchMessage> round = measured.subList(r * size,
+                    Math.min(measured.size(), (r + 1) * size));
+                if (r % 2 == 0) {
+                    round(plainSender, false, round, threads, plain);
+                }
+                round(registeredSender, true, round, threads, registered);
+                awaitEvidence(watcher, round);
+                if (r % 2 == 1) {
+                    round(plainSender, false, round, threads, plain);
+                }
+            }
 
-            printThroughput(out, plain, registered);
+            printThroughput(out, plain, registered, threads, rounds);
             printEvidence(out, watcher, registered, measured);
             printSenderLedger(out, measured.size() + warm.size());
         }
@@ -200,11 +230,11 @@ public final class MailFlowBenchmark {
         return text;
     }
 
-    private FlowResult flow(String flow, JamesTestServer sender,
-                            List<PreRegistration.BenchMessage> messages, int threads)
+    /** Submits one round of messages to a sender and waits until all are delivered. */
+    private void round(JamesTestServer sender, boolean registered,
+                       List<PreRegistration.BenchMessage> messages, int threads, Flow flow)
         throws Exception {
-        Map<String, Long> delivered = ArrivalStamp.at(JamesConfigs.deliveredPoint(
-            flow.equals("registered")));
+        Map<String, Long> delivered = ArrivalStamp.at(JamesConfigs.deliveredPoint(registered));
         SmtpLoad.Submission submission = SmtpLoad.submit(sender.smtpPort(), PreRegistration.FROM,
             PASSWORD, messages, threads);
         long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
@@ -213,17 +243,17 @@ public final class MailFlowBenchmark {
             Long at;
             while ((at = delivered.get(message.messageId())) == null) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(flow + ": " + message.messageId()
+                    throw new IllegalStateException(flow.name + ": " + message.messageId()
                         + " not delivered within " + DELIVERY_TIMEOUT);
                 }
                 Thread.sleep(5);
             }
             last = Math.max(last, at);
         }
-        return new FlowResult(flow, messages.size(), threads, submission, last, delivered);
+        flow.add(messages, submission, last);
     }
 
-    private void awaitEvidence(EvidenceWatcher watcher, FlowResult result,
+    private void awaitEvidence(EvidenceWatcher watcher,
                                List<PreRegistration.BenchMessage> messages) throws Exception {
         long deadline = System.nanoTime() + EVIDENCE_TIMEOUT.toNanos();
         for (PreRegistration.BenchMessage message : messages) {
@@ -240,17 +270,17 @@ public final class MailFlowBenchmark {
         }
     }
 
-    private static void printThroughput(PrintStream out, FlowResult plain,
-                                        FlowResult registered) {
-        out.printf("### Mail throughput (%d messages, %d SMTP client threads)%n%n",
-            plain.messages(), plain.threads());
+    private static void printThroughput(PrintStream out, Flow plain, Flow registered,
+                                        int threads, int rounds) {
+        out.printf("### Mail throughput (%d messages per flow, %d SMTP client threads, %d "
+            + "alternating rounds)%n%n", plain.messages, threads, rounds);
         out.println("| flow | accepted msg/s | delivered msg/s (end to end) | accept p50 ms "
             + "| accept p95 ms | accept p99 ms | accept max ms |");
         out.println("|---|---:|---:|---:|---:|---:|---:|");
-        for (FlowResult r : List.of(plain, registered)) {
-            Percentiles p = r.acceptMillis();
-            out.printf("| %s | %.1f | %.1f | %.2f | %.2f | %.2f | %.2f |%n", r.flow(),
-                r.acceptedPerSecond(), r.deliveredPerSecond(), p.at(50), p.at(95), p.at(99),
+        for (Flow f : List.of(plain, registered)) {
+            Percentiles p = new Percentiles(f.acceptMillis);
+            out.printf("| %s | %.1f | %.1f | %.2f | %.2f | %.2f | %.2f |%n", f.name,
+                f.acceptedPerSecond(), f.deliveredPerSecond(), p.at(50), p.at(95), p.at(99),
                 p.max());
         }
         out.printf("| registered ÷ plain | %.3f | %.3f | | | | |%n%n",
@@ -258,18 +288,13 @@ public final class MailFlowBenchmark {
             registered.deliveredPerSecond() / plain.deliveredPerSecond());
     }
 
-    private static void printEvidence(PrintStream out, EvidenceWatcher watcher,
-                                      FlowResult registered,
+    private static void printEvidence(PrintStream out, EvidenceWatcher watcher, Flow registered,
                                       List<PreRegistration.BenchMessage> messages) {
-        Map<String, Integer> position = new HashMap<>();
-        for (int i = 0; i < messages.size(); i++) {
-            position.put(messages.get(i).messageId(), i);
-        }
-        long[] accepted = registered.submission().acceptedAt();
+        Map<String, Long> delivered = ArrivalStamp.at(JamesConfigs.deliveredPoint(true));
         ToLongFunction<PreRegistration.BenchMessage> acceptedAt =
-            m -> accepted[position.get(m.messageId())];
+            m -> registered.acceptedAt.get(m.messageId());
         ToLongFunction<PreRegistration.BenchMessage> deliveredAt =
-            m -> registered.deliveredAt().get(m.messageId());
+            m -> delivered.get(m.messageId());
 
         out.printf("### Time to evidence (same run, registered flow, %d messages)%n%n",
             messages.size());
