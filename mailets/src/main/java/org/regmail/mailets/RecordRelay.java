@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * A relay that speaks the protocol: opens the envelope sealed for it, queues RELAYED for the
  * registered recipients (the previous hop authorised this relay on chain), and sends the mail
  * on with the envelope sealed for each recipient domain's server. A mail that fails a check
- * goes on as ordinary mail with one WARN line. A relay that does not run this mailet passes
- * the header on untouched, and the recipient's server still records.
+ * goes on as ordinary mail with one WARN line. A header sealed for another server (the sender
+ * sent directly to the recipient's server through this relay) is passed on untouched, as a
+ * relay that does not run this mailet would, and the recipient's server still records.
  *
  * <p>Init parameters: {@code configuration} (default
  * {@code file://conf/registered-mail.properties}); {@code nextProcessor} (default
@@ -71,6 +72,14 @@ public class RecordRelay extends GenericMailet {
             RegisteredMailMetrics.increment("relayed");
             NextHopCopies.send(mail, accepted, getMailetContext(), nextProcessor);
         } catch (RegistrationRefused e) {
+            if (e.reason() == RegistrationRefused.Reason.NOT_FOR_THIS_SERVER) {
+                // Sealed for a server further on: pass it on as a plain relay would.
+                MailAttributes.markHandled(mail);
+                RegisteredMailMetrics.increment("passed-on");
+                LOG.info("mail {}: its Registered-Mail header is for another server, passed on "
+                    + "untouched", mail.getName());
+                return;
+            }
             Ordinary.goOn(mail, LOG, e.reason().name(), e.getMessage());
         } catch (Exception e) {
             Ordinary.goOn(mail, LOG, "UNAVAILABLE", e.toString());

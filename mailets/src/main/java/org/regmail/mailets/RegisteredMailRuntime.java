@@ -39,6 +39,13 @@ public final class RegisteredMailRuntime {
     private static final Map<Path, ServerNode> NODES = new ConcurrentHashMap<>();
     private static final Map<Path, ScheduledExecutorService> SWEEPERS = new ConcurrentHashMap<>();
 
+    static {
+        // James stops its components on shutdown but has no hook for extension singletons:
+        // close the nodes (publisher, store) when the JVM stops.
+        Runtime.getRuntime().addShutdownHook(new Thread(RegisteredMailRuntime::stopAll,
+            "regmail-shutdown"));
+    }
+
     private RegisteredMailRuntime() {
     }
 
@@ -114,7 +121,7 @@ public final class RegisteredMailRuntime {
     }
 
     /** Stops every node (James shutdown, tests). */
-    public static void stopAll() {
+    public static synchronized void stopAll() {
         SWEEPERS.values().forEach(ScheduledExecutorService::shutdownNow);
         SWEEPERS.clear();
         NODES.values().forEach(ServerNode::close);

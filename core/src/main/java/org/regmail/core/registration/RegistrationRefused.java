@@ -9,8 +9,13 @@ public class RegistrationRefused extends Exception {
 
     /** Why, in the words an administrator greps the logs for. */
     public enum Reason {
-        /** Garbage, truncated, oversized, another server's, another chain's, another version. */
+        /** Garbage, truncated, oversized, another chain's, another version. */
         INVALID_HEADER,
+        /**
+         * Sealed for another server's key (or its ciphertext altered): a relay passes such a
+         * header on untouched, as one that does not speak the protocol would.
+         */
+        NOT_FOR_THIS_SERVER,
         /** No registration created by our Master at that address. */
         UNKNOWN_REGISTRATION,
         /** The envelope was not signed by the registration's owner, or names another mail. */

@@ -66,7 +66,9 @@ public final class RegistrationVerifier {
         try {
             return RegisteredMailHeader.open(headerValue, serverKeys, chainId);
         } catch (EnvelopeException e) {
-            throw new RegistrationRefused(RegistrationRefused.Reason.INVALID_HEADER, e.getMessage());
+            throw new RegistrationRefused(e.reason() == EnvelopeException.Reason.WRONG_KEY
+                ? RegistrationRefused.Reason.NOT_FOR_THIS_SERVER
+                : RegistrationRefused.Reason.INVALID_HEADER, e.getMessage());
         }
     }
 

@@ -23,7 +23,9 @@ import org.regmail.contracts.Status;
  * The embedded {@link ServerStore}: an H2 database in one file.
  *
  * <p>{@code WRITE_DELAY=0} makes every commit reach the file before the call returns, so a
- * record queued just before a {@code kill -9} is still there at restart.
+ * record queued just before a {@code kill -9} is still there at restart. H2 does not close the
+ * database from its own shutdown hook ({@code DB_CLOSE_ON_EXIT=FALSE}): the server node closes
+ * it after its last write.
  */
 public final class H2ServerStore implements ServerStore {
     private static final String SCHEMA = """
@@ -103,7 +105,7 @@ public final class H2ServerStore implements ServerStore {
 
     /** Opens (creating if needed) the store in the file {@code <path>.mv.db}. */
     public static H2ServerStore open(Path path) {
-        String url = "jdbc:h2:file:" + path.toAbsolutePath() + ";WRITE_DELAY=0";
+        String url = "jdbc:h2:file:" + path.toAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "regmail", "");
         H2ServerStore store = new H2ServerStore(pool);
         store.inTransaction(connection -> {

@@ -95,7 +95,7 @@ class RegistrationVerifierTest {
             () -> senderSide.verify(created.sealFor(RECIPIENT_SERVER), TestRegistrations.message(),
                 RECIPIENTS));
 
-        assertThat(refused.reason()).isEqualTo(RegistrationRefused.Reason.INVALID_HEADER);
+        assertThat(refused.reason()).isEqualTo(RegistrationRefused.Reason.NOT_FOR_THIS_SERVER);
         assertThat(refused.getMessage()).contains("WRONG_KEY");
     }
 
