@@ -105,7 +105,8 @@ public final class H2ServerStore implements ServerStore {
 
     /** Opens (creating if needed) the store in the file {@code <path>.mv.db}. */
     public static H2ServerStore open(Path path) {
-        String url = "jdbc:h2:file:" + path.toAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        String url = "jdbc:h2:file:" + path.toAbsolutePath()
+            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "regmail", "");
         H2ServerStore store = new H2ServerStore(pool);
         store.inTransaction(connection -> {
