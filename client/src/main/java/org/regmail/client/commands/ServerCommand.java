@@ -13,7 +13,7 @@ import org.regmail.client.UserError;
 import org.regmail.contracts.devchain.DevDeployment;
 import org.regmail.core.chain.ChainGateway;
 import org.regmail.core.sending.Deployment;
-import org.regmail.core.sending.ServerDirectory;
+import org.regmail.core.registration.ServerDirectory;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;

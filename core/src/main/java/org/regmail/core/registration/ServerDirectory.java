@@ -13,15 +13,23 @@ import org.regmail.core.chain.ChainGateway;
 import org.web3j.tuples.generated.Tuple3;
 
 /**
- * The Master's server directory as a mail server sees it: which server holds a mail domain
- * and its public key. Answers are cached for a while ({@link #TTL}): a directory change
+ * The Master's server directory: which server holds a mail domain, with the public key
+ * envelopes are sealed to and whether a directory admin approved it. Answers are cached for a while ({@link #TTL}): a directory change
  * reaches every server within that time.
  */
 public final class ServerDirectory {
     public static final Duration TTL = Duration.ofMinutes(5);
-    private static final String ZERO = "0x0000000000000000000000000000000000000000";
+    /** The zero address: what the directory answers for a domain nobody holds. */
+    public static final String NO_SERVER = "0x0000000000000000000000000000000000000000";
 
-    /** A directory entry: the server's account, its 64-byte public key, whether approved. */
+    /**
+     * One directory entry.
+     *
+     * @param domain the mail domain, lower case
+     * @param server the server's account address, lower case
+     * @param publicKey its 64-byte secp256k1 key (x ‖ y), what envelopes are sealed to
+     * @param approved whether a directory admin approved it (only approved servers record)
+     */
     public record Entry(String domain, String server, byte[] publicKey, boolean approved) {
     }
 
@@ -47,6 +55,22 @@ public final class ServerDirectory {
     }
 
     /** The directory entry of a domain, approved or not, or empty when there is none. */
+    public Optional<Entry> lookup(String domain) throws ChainException {
+        return serverFor(domain);
+    }
+
+    /** The entry of a server by its address, or empty when it never registered. */
+    public Optional<Entry> lookupServer(String address) throws ChainException {
+        Tuple3<String, byte[], Boolean> answer = gateway.read("looking up server " + address,
+            gateway.master().serverInfo(address));
+        if (answer.component1().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Entry(answer.component1(), address.toLowerCase(Locale.ROOT),
+            answer.component2(), answer.component3()));
+    }
+
+    /** The directory entry of a domain, approved or not, or empty when there is none. */
     public Optional<Entry> serverFor(String domain) throws ChainException {
         String key = domain.toLowerCase(Locale.ROOT);
         Cached cached = cache.get(key);
@@ -64,7 +88,7 @@ public final class ServerDirectory {
             }
             throw e;
         }
-        Optional<Entry> entry = ZERO.equalsIgnoreCase(answer.component1())
+        Optional<Entry> entry = NO_SERVER.equalsIgnoreCase(answer.component1())
             ? Optional.empty()
             : Optional.of(new Entry(key, answer.component1().toLowerCase(Locale.ROOT),
                 answer.component2(), answer.component3()));

@@ -21,6 +21,7 @@ import org.regmail.core.commitment.InvalidRecipientException;
 import org.regmail.core.envelope.EnvelopeException;
 import org.regmail.core.envelope.RegisteredMailHeader;
 import org.regmail.core.envelope.RegistrationEnvelope;
+import org.regmail.core.registration.ServerDirectory;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.RemoteFunctionCall;

@@ -1,5 +1,7 @@
 package org.regmail.core.sending;
 
+import org.regmail.core.registration.ServerDirectory;
+
 import java.util.List;
 
 /**

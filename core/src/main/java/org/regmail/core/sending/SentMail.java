@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.regmail.core.registration.ServerDirectory;
 import org.web3j.utils.Numeric;
 
 /**
