@@ -57,13 +57,30 @@ class DirectDeliveryTest extends EndToEndTest {
 
         String fetched;
         try (MailClients.ImapSession imap = mailboxes.imap(carol)) {
-            fetched = imap.command("FETCH 1 BODY.PEEK[]");
+            // What desktop clients send: by UID, without setting \Seen.
+            fetched = imap.command("UID FETCH 1:* (UID BODY.PEEK[])");
             assertThat(imap.command("FETCH 1 FLAGS")).doesNotContain("\\Seen");
         }
 
         assertThat(fetched).contains("Peek at me.").doesNotContainIgnoringCase("Registered-Mail");
         chain.awaitReached(mail, carol, DOWNLOADED);
         assertThat(chain.settled(mail, carol)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
+            DELIVERED, DOWNLOADED));
+        chain.assertEvidenceVerifies(mail);
+        chain.assertReimbursementsMatchGasUsed(mail);
+    }
+
+    @Test
+    void shouldRecordDeliveryWhenTheSenderWritesTheAddressInAnotherCase() throws Exception {
+        String kim = network.mailbox("kim", MailNetwork.RECIPIENT_DOMAIN);
+        String written = kim.replace("@recipient.example", "@Recipient.EXAMPLE");
+        SentMail mail = network.send(Letter.about("Case").to(written).body("Any case will do."));
+
+        chain.awaitReached(mail, kim, SUBMITTED, HANDED_OFF, DELIVERED);
+        mailboxes.awaitMessages(kim, 1);
+        assertThat(mailboxes.pop3Retrieve(kim)).contains("Any case will do.");
+        chain.awaitReached(mail, kim, DOWNLOADED);
+        assertThat(chain.settled(mail, kim)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
             DELIVERED, DOWNLOADED));
         chain.assertEvidenceVerifies(mail);
         chain.assertReimbursementsMatchGasUsed(mail);

@@ -15,6 +15,10 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 
+import org.apache.james.core.Username;
+import org.apache.james.core.quota.QuotaCountLimit;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.modules.QuotaProbesImpl;
 import org.junit.jupiter.api.Test;
 import org.regmail.core.evidence.TrailEvent;
 import org.regmail.mailets.testing.MailClients;
@@ -132,6 +136,22 @@ class SeveralRecipientsTest extends EndToEndTest {
             .filteredOn(e -> e.status() == REJECTED).singleElement()
             .satisfies(e -> assertThat(e.account())
                 .isEqualToIgnoringCase(MailNetwork.RECIPIENT_SERVER.getAddress()));
+        chain.assertEvidenceVerifies(mail);
+        chain.assertReimbursementsMatchGasUsed(mail);
+    }
+
+    @Test
+    void shouldRecordRejectedForAMailboxThatIsFull() throws Exception {
+        String full = network.mailbox("full", MailNetwork.RECIPIENT_DOMAIN);
+        QuotaProbesImpl quota = network.recipient().probe(QuotaProbesImpl.class);
+        quota.setMaxMessageCount(quota.getQuotaRoot(MailboxPath.inbox(Username.of(full))),
+            QuotaCountLimit.count(0));
+        SentMail mail = network.send(Letter.about("No room").to(full));
+
+        chain.awaitReached(mail, full, SUBMITTED, HANDED_OFF);
+        assertThat(chain.settled(mail, full)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
+            REJECTED));
+        assertThat(mailboxes.count(full)).isZero();
         chain.assertEvidenceVerifies(mail);
         chain.assertReimbursementsMatchGasUsed(mail);
     }

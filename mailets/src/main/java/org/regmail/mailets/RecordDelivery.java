@@ -9,6 +9,11 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailbox.model.QuotaRoot;
+import org.apache.james.mailbox.quota.QuotaManager;
+import org.apache.james.mailbox.quota.QuotaRootResolver;
+import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Mail;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.base.GenericMailet;
@@ -20,10 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The recipient's server, before local delivery: opens the envelope, verifies it, queues
  * DELIVERED for each local recipient it names (DELIVERED_ALTERED when the content changed in
- * transit, REJECTED when the mailbox does not exist), remembers which stored message belongs to
- * which registration and recipient, and always removes the header so the recipient never sees
- * that the mail was registered. A mail that fails a check is delivered as ordinary mail with
- * one WARN line.
+ * transit, REJECTED when the mailbox does not exist or is full — the quota check of James's
+ * {@code IsOverQuota} matcher), remembers which stored message belongs to which registration
+ * and recipient, and always removes the header so the recipient never sees that the mail was
+ * registered. A mail that fails a check is delivered as ordinary mail with one WARN line.
  *
  * <p>Init parameter: {@code configuration} (default
  * {@code file://conf/registered-mail.properties}).
@@ -38,11 +43,18 @@ public class RecordDelivery extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(RecordDelivery.class);
 
     private final FileSystem fileSystem;
+    private final UsersRepository users;
+    private final QuotaRootResolver quotaRoots;
+    private final QuotaManager quotas;
     private ServerNode node;
 
     @Inject
-    public RecordDelivery(FileSystem fileSystem) {
+    public RecordDelivery(FileSystem fileSystem, UsersRepository users,
+                          QuotaRootResolver quotaRoots, QuotaManager quotas) {
         this.fileSystem = fileSystem;
+        this.users = users;
+        this.quotaRoots = quotaRoots;
+        this.quotas = quotas;
     }
 
     @Override
@@ -63,15 +75,22 @@ public class RecordDelivery extends GenericMailet {
         }
         List<String> existing = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        List<String> full = new ArrayList<>();
         // Limitation: James's ValidRcptHandler (on by default) refuses unknown local users at RCPT
         // time, so REJECTED is only recorded where the SMTP server lets such mail through.
         for (MailAddress recipient : mail.getRecipients()) {
             if (!getMailetContext().isLocalServer(recipient.getDomain())) {
                 continue;
             }
-            (getMailetContext().isLocalEmail(recipient) ? existing : missing).add(recipient.asString());
+            if (!getMailetContext().isLocalEmail(recipient)) {
+                missing.add(recipient.asString());
+            } else if (isFull(recipient, mail.getMessageSize())) {
+                full.add(recipient.asString());
+            } else {
+                existing.add(recipient.asString());
+            }
         }
-        if (existing.isEmpty() && missing.isEmpty()) {
+        if (existing.isEmpty() && missing.isEmpty() && full.isEmpty()) {
             return; // only passing through: the header is for the next hop
         }
         byte[] message = MailAttributes.bytes(mail.getMessage());
@@ -94,12 +113,39 @@ public class RecordDelivery extends GenericMailet {
                 LOG.info("registered mail ({}): REJECTED queued for recipients {} (no such mailbox)",
                     mail.getName(), rejected);
             }
+            if (!full.isEmpty()) {
+                List<Integer> rejected = node.reject(header.get(), message, full);
+                LOG.info("registered mail ({}): REJECTED queued for recipients {} (mailbox full)",
+                    mail.getName(), rejected);
+            }
             MailAttributes.setHeader(mail, Optional.empty());
             MailAttributes.markHandled(mail);
         } catch (RegistrationRefused e) {
             Ordinary.goOn(mail, LOG, e.reason().name(), e.getMessage());
         } catch (Exception e) {
             Ordinary.goOn(mail, LOG, "UNAVAILABLE", e.toString());
+        }
+    }
+
+    /**
+     * Whether the recipient's INBOX cannot take this message within its quota, as James's
+     * {@code IsOverQuota} decides. LocalDelivery would then fail and send the mail to the error
+     * processor: DELIVERED would be a false record.
+     */
+    // Limitation: the quota is read before LocalDelivery stores the message; a mailbox that
+    // fills up in between, or a store failing for another reason, leaves DELIVERED on chain for
+    // a message that was not stored.
+    private boolean isFull(MailAddress recipient, long size) {
+        try {
+            QuotaRoot root = quotaRoots.getQuotaRoot(
+                MailboxPath.inbox(users.getUsername(recipient)));
+            QuotaManager.Quotas inbox = quotas.getQuotas(root);
+            return inbox.getMessageQuota().isOverQuotaWithAdditionalValue(1)
+                || inbox.getStorageQuota().isOverQuotaWithAdditionalValue(size);
+        } catch (Exception e) {
+            LOG.warn("cannot read the quota of {}; counting the mailbox as not full: {}",
+                recipient.asString(), e.toString());
+            return false;
         }
     }
 
