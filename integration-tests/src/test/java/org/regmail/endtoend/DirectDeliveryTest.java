@@ -8,7 +8,9 @@ import static org.regmail.contracts.Status.HANDED_OFF;
 import static org.regmail.contracts.Status.READ;
 import static org.regmail.contracts.Status.SUBMITTED;
 
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.regmail.mailets.testing.MailClients;
@@ -84,6 +86,36 @@ class DirectDeliveryTest extends EndToEndTest {
             DELIVERED, DOWNLOADED));
         chain.assertEvidenceVerifies(mail);
         chain.assertReimbursementsMatchGasUsed(mail);
+    }
+
+    @Test
+    void shouldRecordOnlyForTheMessageTheRecipientActedOn() throws Exception {
+        String lea = network.mailbox("lea", MailNetwork.RECIPIENT_DOMAIN);
+        SentMail first = network.send(Letter.about("First").to(lea).body("First of two."));
+        chain.awaitReached(first, lea, DELIVERED);
+        mailboxes.awaitMessages(lea, 1);
+        MailClients.submit(network.sender().smtpPort(), MailNetwork.ALICE, MailNetwork.PASSWORD,
+            MailNetwork.ALICE, List.of(lea), new String(Letter.about("Ordinary").to(lea)
+                .body("Not registered.").render("ordinary-" + lea), StandardCharsets.US_ASCII));
+        mailboxes.awaitMessages(lea, 2);
+        SentMail second = network.send(Letter.about("Second").to(lea).body("Second of two."));
+        chain.awaitReached(second, lea, DELIVERED);
+        mailboxes.awaitMessages(lea, 3);
+
+        try (MailClients.ImapSession imap = mailboxes.imap(lea)) {
+            assertThat(imap.command("FETCH 2 BODY[]")).contains("Not registered.");
+            assertThat(imap.command("FETCH 3 BODY[]")).contains("Second of two.");
+        }
+
+        chain.awaitReached(second, lea, DOWNLOADED, READ);
+        assertThat(chain.settled(first, lea)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
+            DELIVERED));
+        assertThat(chain.reached(second, lea)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
+            DELIVERED, DOWNLOADED, READ));
+        chain.assertEvidenceVerifies(first);
+        chain.assertEvidenceVerifies(second);
+        chain.assertReimbursementsMatchGasUsed(first);
+        chain.assertReimbursementsMatchGasUsed(second);
     }
 
     @Test

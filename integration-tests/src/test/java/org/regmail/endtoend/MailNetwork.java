@@ -51,7 +51,8 @@ import org.web3j.crypto.Credentials;
  * </pre>
  *
  * The directory holds sender.example, relay.example, recipient.example and other.example, each
- * with its own dev account; the plain relay has no account and no extension. Alice, the
+ * with its own dev account; the plain relay has no account and no extension, and its own
+ * domain, plain-relay.example, is a mail domain without a registered-mail server. Alice, the
  * sender, registers her mails with the client's {@link RegistrationCreator} and submits them
  * with SMTP AUTH, exactly as {@code regmail send} does. Every test gets fresh mailboxes from
  * {@link #mailbox(String, String)}, so tests sharing the network never see each other's mail.
@@ -221,8 +222,9 @@ final class MailNetwork implements AutoCloseable {
     // ------------------------------------------------------------------ sending
 
     /**
-     * A fresh mailbox on the server of {@code domain} (recipient.example or other.example),
-     * named after {@code name} and unique in this run.
+     * A fresh mailbox on the server of {@code domain} (recipient.example or other.example, or
+     * plain-relay.example, a domain without a registered-mail server), named after
+     * {@code name} and unique in this run.
      */
     String mailbox(String name, String domain) throws Exception {
         String address = name + "-" + sequence.incrementAndGet() + "@" + domain;
@@ -286,6 +288,7 @@ final class MailNetwork implements AutoCloseable {
             case RECIPIENT_DOMAIN -> recipient;
             case OTHER_DOMAIN -> other;
             case SENDER_DOMAIN -> sender;
+            case PLAIN_RELAY_DOMAIN -> plainRelay;
             default -> throw new IllegalArgumentException("no mailboxes at " + domain);
         };
     }

@@ -133,6 +133,8 @@ final class ServerRoles {
             + remoteDelivery("via-plain-relay", "to-plain-relay", next.plainRelay(), handOff)
             + remoteDelivery("HostIs=" + MailNetwork.OTHER_DOMAIN, "to-other", next.other(),
                 handOff)
+            + remoteDelivery("HostIs=" + MailNetwork.PLAIN_RELAY_DOMAIN, "to-unregistered",
+                next.plainRelay(), handOff)
             + remoteDelivery("All", "to-recipient", next.recipient(), handOff)
             + """
                 </processor>
@@ -157,7 +159,8 @@ final class ServerRoles {
      * them by address, as james-conf's relay does) that forwards each recipient domain to
      * its server. With {@code speaksProtocol} it runs RecordRelay first; without, it is a
      * stock James that passes the Registered-Mail field on untouched, and adds a footer to
-     * the body of mail on the altering route (what a disclaimer or a virus-scan notice does).
+     * the body of mail on the altering route (what a disclaimer or a virus-scan notice does);
+     * it also holds the mailboxes of its own domain, which has no registered-mail server.
      */
     static String relay(String domain, boolean speaksProtocol, Ports next) {
         String protocol = speaksProtocol ? """

@@ -88,6 +88,38 @@ class SeveralRecipientsTest extends EndToEndTest {
     }
 
     @Test
+    void shouldEndTheTrailAtHandedOffForADomainWithoutARegisteredServer() throws Exception {
+        String bob = network.mailbox("bob", MailNetwork.RECIPIENT_DOMAIN);
+        String zed = network.mailbox("zed", MailNetwork.PLAIN_RELAY_DOMAIN);
+        SentMail mail = network.send(Letter.about("Half registered").to(bob, zed)
+            .body("One of you has a registered-mail server."));
+        assertThat(mail.created().plan().warnings()).singleElement().asString()
+            .contains(MailNetwork.PLAIN_RELAY_DOMAIN);
+
+        chain.awaitReached(mail, zed, SUBMITTED, HANDED_OFF);
+        mailboxes.awaitMessages(zed, 1);
+        assertThat(mailboxes.pop3Retrieve(zed)).contains("One of you has a registered-mail")
+            .doesNotContainIgnoringCase("Registered-Mail:");
+        chain.awaitReached(mail, bob, DELIVERED);
+        mailboxes.awaitMessages(bob, 1);
+        try (MailClients.ImapSession imap = mailboxes.imap(bob)) {
+            imap.command("FETCH 1 BODY[]");
+        }
+        chain.awaitReached(mail, bob, READ);
+        chain.awaitOutboxesDrained();
+        assertThat(chain.reached(mail, zed)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF));
+
+        // Both recipients are final before the deadline: Bob read it, and for Zed's domain
+        // the hand-off is the last word. Alice takes back what is left of her escrow.
+        BigInteger left = chain.escrowLeft(mail);
+        network.masterAsAlice().withdrawEscrow(mail.created().plan().localId()).send();
+        assertThat(left).isPositive();
+        assertThat(chain.escrowLeft(mail)).isZero();
+        chain.assertEvidenceVerifies(mail);
+        chain.assertReimbursementsMatchGasUsed(mail);
+    }
+
+    @Test
     void shouldNeverShowTheRegisteredMailFieldNorTheBlindCopiesInAnyRecipientsCopy()
         throws Exception {
         String frank = network.mailbox("frank", MailNetwork.RECIPIENT_DOMAIN);
