@@ -199,9 +199,13 @@ class RegisteredMailAcrossJamesTest {
         recipientJames.addUser("bob@recipient.example", PASSWORD);
         recipientJames.addUser("carol@recipient.example", PASSWORD);
         recipientJames.addUser("dave@recipient.example", PASSWORD);
+        recipientJames.addUser("erin@recipient.example", PASSWORD);
 
         senderJames = JamesTestServer.builder()
             .mailetContainer(senderMailetContainer(recipientJames.smtpPort()))
+            .configurationFile("webadmin.properties", String.join("\n", "enabled=true",
+                "host=127.0.0.1", "port=0", "https.enabled=false", "jwt.enabled=false",
+                "extensions.routes=org.regmail.mailets.admin.RegisteredMailRoutes", ""))
             .configurationFile("registered-mail.properties",
                 properties(SENDER_SERVER, "sender.example", "sender"))
             .start();
@@ -311,6 +315,32 @@ class RegisteredMailAcrossJamesTest {
             assertThat(LOG_LINES).noneSatisfy(line -> assertThat(line).containsIgnoringCase(privateKey));
         }
         assertThat(LOG_LINES).noneSatisfy(line -> assertThat(line).contains(PASSWORD));
+    }
+
+    @Test
+    void shouldShowTheAdministratorWhatRecordsCostAndEarnedOverWebAdmin() throws Exception {
+        carryThroughWholeTrail("trail-3", "erin@recipient.example");
+        int port = senderJames.probe(org.apache.james.utils.WebAdminGuiceProbe.class)
+            .getWebAdminPort().getValue();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest ledger = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + port + "/registered-mail/ledger")).build();
+        java.net.http.HttpRequest outbox = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + port + "/registered-mail/outbox")).build();
+
+        String ledgerJson = http.send(ledger,
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String outboxJson = http.send(outbox,
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+
+        com.fasterxml.jackson.databind.JsonNode parsed =
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(ledgerJson);
+        assertThat(parsed.get("domain").asText()).isEqualTo("sender.example");
+        assertThat(parsed.get("transactions").asInt()).isPositive();
+        assertThat(new BigInteger(parsed.get("reimbursedWei").asText())).isPositive();
+        assertThat(parsed.get("reimbursedByOwner").has(ALICE.getAddress().toLowerCase())).isTrue();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(outboxJson)
+            .get("records").get("CONFIRMED").asLong()).isPositive();
     }
 
     @Test
