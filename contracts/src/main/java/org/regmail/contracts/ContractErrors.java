@@ -52,7 +52,8 @@ public final class ContractErrors {
             .filter(e -> e.getValue().name().equals(errorName))
             .map(Map.Entry::getKey)
             .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("no contract error named " + errorName));
+            .orElseThrow(() ->
+                new IllegalArgumentException("no contract error named " + errorName));
     }
 
     /** The error's name for a 4-byte selector (hex), if it is one of ours. */
@@ -115,7 +116,8 @@ public final class ContractErrors {
                     }
                     List<String> types = new ArrayList<>();
                     entry.path("inputs").forEach(input -> types.add(input.path("type").asText()));
-                    String signature = entry.path("name").asText() + "(" + String.join(",", types) + ")";
+                    String signature = entry.path("name").asText()
+                        + "(" + String.join(",", types) + ")";
                     errors.put(selector(signature), spec(entry.path("name").asText(), types));
                 }
             } catch (IOException e) {
@@ -137,7 +139,8 @@ public final class ContractErrors {
                 references.add((TypeReference<Type>) (TypeReference<?>)
                     TypeReference.makeTypeReference(solidityType));
             } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("unsupported error argument type " + solidityType, e);
+                throw new IllegalStateException(
+                    "unsupported error argument type " + solidityType, e);
             }
         }
         return new ErrorSpec(name, references);

@@ -73,7 +73,8 @@ class EmailRegistrationMasterTest {
             assertThat(info.component2()).isEqualTo(RegmailFixture.publicKey(server));
             assertThat(info.component3()).isFalse();
             assertThat(EmailRegistrationMaster.getServerRegisteredEvents(receipt))
-                .singleElement().satisfies(e -> assertThat(e.server).isEqualTo(server.getAddress()));
+                .singleElement()
+                .satisfies(e -> assertThat(e.server).isEqualTo(server.getAddress()));
             assertThat(f.master.serverForDomain("new.example").send().component1())
                 .isEqualTo(server.getAddress());
         }
@@ -104,7 +105,8 @@ class EmailRegistrationMasterTest {
 
         @Test
         void shouldLetOnlyDirectoryAdminApprove() throws Exception {
-            f.as(f.stranger).registerServer("new.example", RegmailFixture.publicKey(f.stranger)).send();
+            f.as(f.stranger).registerServer("new.example",
+                RegmailFixture.publicKey(f.stranger)).send();
 
             assertReverts(f.web3j, "AccessControlUnauthorizedAccount",
                 () -> f.as(f.senderServer).approveServer(f.stranger.getAddress()).send());
@@ -121,7 +123,8 @@ class EmailRegistrationMasterTest {
 
         @Test
         void shouldResetApprovalWhenServerChangesItsEntry() throws Exception {
-            f.as(f.relay).registerServer("relay2.example", RegmailFixture.publicKey(f.relay)).send();
+            f.as(f.relay).registerServer("relay2.example",
+                RegmailFixture.publicKey(f.relay)).send();
 
             assertThat(f.master.serverInfo(f.relay.getAddress()).send().component3()).isFalse();
             assertThat(f.master.serverForDomain("relay.example").send().component1())
@@ -189,8 +192,9 @@ class EmailRegistrationMasterTest {
         void shouldRejectUnapprovedSenderServer() throws Exception {
             long deadline = f.now() + 60;
             assertReverts(f.web3j, "NotApprovedServer", () -> f.as(f.owner).createRegistration(
-                RegmailFixture.randomBytes32(), f.stranger.getAddress(), BigInteger.valueOf(deadline),
-                RegmailFixture.FEE_CAP, RegmailFixture.commitment("c"),
+                RegmailFixture.randomBytes32(), f.stranger.getAddress(),
+                BigInteger.valueOf(deadline), RegmailFixture.FEE_CAP,
+                RegmailFixture.commitment("c"),
                 List.of(RegmailFixture.commitment("r")), List.of(f.recipientServer.getAddress()),
                 RegmailFixture.ESCROW).send());
         }
@@ -208,7 +212,8 @@ class EmailRegistrationMasterTest {
             long deadline = f.now() + 60;
             assertReverts(f.web3j, "LengthMismatch", () -> f.as(f.owner).createRegistration(
                 RegmailFixture.randomBytes32(), f.senderServer.getAddress(),
-                BigInteger.valueOf(deadline), RegmailFixture.FEE_CAP, RegmailFixture.commitment("c"),
+                BigInteger.valueOf(deadline), RegmailFixture.FEE_CAP,
+                RegmailFixture.commitment("c"),
                 List.of(RegmailFixture.commitment("a"), RegmailFixture.commitment("b")),
                 List.of(f.recipientServer.getAddress()), RegmailFixture.ESCROW).send());
         }
@@ -560,7 +565,8 @@ class EmailRegistrationMasterTest {
             TransactionReceipt receipt = recordAs(f.senderServer, c, 0, Status.SUBMITTED);
 
             BigInteger price = Numeric.decodeQuantity(receipt.getEffectiveGasPrice());
-            BigInteger reimbursed = EmailRegistration.getStatusRecordedEvents(receipt).get(0).reimbursed;
+            BigInteger reimbursed =
+                EmailRegistration.getStatusRecordedEvents(receipt).get(0).reimbursed;
             assertThat(reimbursed.mod(price)).isZero();
             long chargedGas = reimbursed.divide(price).longValueExact();
             long usedGas = receipt.getGasUsed().longValueExact();
@@ -581,7 +587,8 @@ class EmailRegistrationMasterTest {
 
             BigInteger price = Numeric.decodeQuantity(receipt.getEffectiveGasPrice());
             assertThat(price).isGreaterThan(cap);
-            BigInteger reimbursed = EmailRegistration.getStatusRecordedEvents(receipt).get(0).reimbursed;
+            BigInteger reimbursed =
+                EmailRegistration.getStatusRecordedEvents(receipt).get(0).reimbursed;
             assertThat(reimbursed.mod(cap)).isZero();
             assertThat(reimbursed.divide(cap).longValueExact())
                 .isBetween(receipt.getGasUsed().longValueExact() - 500,
@@ -600,7 +607,8 @@ class EmailRegistrationMasterTest {
             assertThat(EmailRegistration.getStatusRecordedEvents(first).get(0).reimbursed)
                 .isEqualTo(tiny);
             assertThat(EmailRegistration.getEscrowExhaustedEvents(first)).hasSize(1);
-            assertThat(EmailRegistration.getStatusRecordedEvents(second).get(0).reimbursed).isZero();
+            assertThat(EmailRegistration.getStatusRecordedEvents(second).get(0).reimbursed)
+                .isZero();
             assertThat(EmailRegistration.getEscrowExhaustedEvents(second)).isEmpty();
             assertThat(Status.HANDED_OFF.isIn(reached(c, 0))).isTrue();
             assertThat(escrowOf(c)).isZero();

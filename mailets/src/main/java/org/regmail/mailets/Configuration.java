@@ -16,7 +16,8 @@ final class Configuration {
 
     static ServerNode node(GenericMailet mailet, FileSystem fileSystem) throws MessagingException {
         String location = mailet.getInitParameter(PARAMETER,
-            System.getProperty("regmail.configuration", RegisteredMailRuntime.DEFAULT_CONFIGURATION));
+            System.getProperty("regmail.configuration",
+                RegisteredMailRuntime.DEFAULT_CONFIGURATION));
         try {
             return RegisteredMailRuntime.node(fileSystem, location);
         } catch (ConfigException e) {

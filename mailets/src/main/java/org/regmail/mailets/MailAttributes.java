@@ -33,7 +33,8 @@ final class MailAttributes {
     static final AttributeName DEFERRED_CONTENT_HASH =
         AttributeName.of("org.regmail.deferred-content-hash");
     /** On the sender's server: recipient=index pairs of the copy, for partial hand-offs. */
-    static final AttributeName RECIPIENT_INDEXES = AttributeName.of("org.regmail.recipient-indexes");
+    static final AttributeName RECIPIENT_INDEXES =
+        AttributeName.of("org.regmail.recipient-indexes");
 
     private MailAttributes() {
     }

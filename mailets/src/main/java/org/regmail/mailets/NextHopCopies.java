@@ -98,7 +98,8 @@ final class NextHopCopies {
     }
 
     static List<String> recipients(Mail mail) {
-        return mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList());
+        return mail.getRecipients().stream().map(MailAddress::asString)
+            .collect(Collectors.toList());
     }
 
     static String describe(List<NextHops.Hop> hops) {

@@ -12,7 +12,8 @@ final class Ordinary {
     private Ordinary() {
     }
 
-    static void goOn(Mail mail, Logger log, String reason, String detail) throws MessagingException {
+    static void goOn(Mail mail, Logger log, String reason, String detail)
+        throws MessagingException {
         MailAttributes.setHeader(mail, Optional.empty());
         MailAttributes.markHandled(mail);
         RegisteredMailMetrics.increment("ordinary." + reason);

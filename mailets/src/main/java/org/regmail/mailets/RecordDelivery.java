@@ -110,8 +110,8 @@ public class RecordDelivery extends GenericMailet {
             }
             if (!missing.isEmpty()) {
                 List<Integer> rejected = node.reject(header.get(), message, missing);
-                LOG.info("registered mail ({}): REJECTED queued for recipients {} (no such mailbox)",
-                    mail.getName(), rejected);
+                LOG.info("registered mail ({}): REJECTED queued for recipients {} "
+                    + "(no such mailbox)", mail.getName(), rejected);
             }
             if (!full.isEmpty()) {
                 List<Integer> rejected = node.reject(header.get(), message, full);

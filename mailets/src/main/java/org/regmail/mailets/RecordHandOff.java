@@ -75,7 +75,8 @@ public class RecordHandOff extends GenericMailet {
                 for (String pair : text.split(";")) {
                     int equals = pair.lastIndexOf('=');
                     if (equals > 0) {
-                        indexes.put(pair.substring(0, equals), Integer.parseInt(pair.substring(equals + 1)));
+                        indexes.put(pair.substring(0, equals),
+                            Integer.parseInt(pair.substring(equals + 1)));
                     }
                 }
             });

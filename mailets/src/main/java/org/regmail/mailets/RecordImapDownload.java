@@ -99,7 +99,8 @@ public class RecordImapDownload extends FetchProcessor {
                 RecipientActions.record(fileSystem, stored.getMessageId().serialize(),
                     Status.DOWNLOADED, "IMAP body fetch");
             } catch (Exception e) {
-                LOG.warn("IMAP fetch of message {}: DOWNLOADED not recorded: {}", uid, e.toString());
+                LOG.warn("IMAP fetch of message {}: DOWNLOADED not recorded: {}", uid,
+                    e.toString());
             }
         }
     }

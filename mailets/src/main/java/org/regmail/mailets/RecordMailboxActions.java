@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
 public class RecordMailboxActions implements EventListener.GroupEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(RecordMailboxActions.class);
 
-    /** James rebuilds a listener's group from its class name: it needs a no-argument constructor. */
+    /**
+     * James rebuilds a listener's group from its class name: it needs a no-argument constructor.
+     */
     public static class RegisteredMailGroup extends Group {
     }
 
@@ -118,7 +120,8 @@ public class RecordMailboxActions implements EventListener.GroupEventListener {
         try {
             MailboxSession session = mailboxManager.createSystemSession(added.getUsername());
             MessageManager mailbox = mailboxManager.getMailbox(added.getMailboxId(), session);
-            MessageResult stored = mailbox.getMessages(uid.toRange(), FetchGroup.HEADERS, session).next();
+            MessageResult stored =
+                mailbox.getMessages(uid.toRange(), FetchGroup.HEADERS, session).next();
             Iterator<Header> headers = stored.getHeaders().headers();
             while (headers.hasNext()) {
                 Header header = headers.next();

@@ -103,12 +103,13 @@ public class RecordPop3Download implements CommandHandler<POP3Session>,
     private void record(Username user, MessageMetaData message) {
         try {
             MailboxSession mailboxSession = mailboxManager.createSystemSession(user);
-            MessageManager inbox = mailboxManager.getMailbox(MailboxPath.inbox(user), mailboxSession);
+            MessageManager inbox =
+                mailboxManager.getMailbox(MailboxPath.inbox(user), mailboxSession);
             MessageResult stored = inbox.getMessages(
                 MessageUid.of(Long.parseLong(message.getUid())).toRange(), FetchGroup.MINIMAL,
                 mailboxSession).next();
-            RecipientActions.record(fileSystem, stored.getMessageId().serialize(), Status.DOWNLOADED,
-                "POP3 RETR");
+            RecipientActions.record(fileSystem, stored.getMessageId().serialize(),
+                Status.DOWNLOADED, "POP3 RETR");
         } catch (Exception e) {
             // The recipient got the message; only the record is missing.
             LOG.warn("POP3 RETR by {}: DOWNLOADED not recorded: {}", user.asString(), e.toString());

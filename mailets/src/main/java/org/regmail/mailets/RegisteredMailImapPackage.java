@@ -18,7 +18,8 @@ import com.google.common.collect.ImmutableList;
  * }</pre>
  */
 public class RegisteredMailImapPackage extends ImapPackage.Impl {
-    private static final ClassName JAMES_FETCH = new ClassName(FetchProcessor.class.getCanonicalName());
+    private static final ClassName JAMES_FETCH =
+        new ClassName(FetchProcessor.class.getCanonicalName());
     private static final ClassName RECORDING_FETCH =
         new ClassName(RecordImapDownload.class.getCanonicalName());
 

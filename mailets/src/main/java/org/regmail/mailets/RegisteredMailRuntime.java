@@ -86,7 +86,9 @@ public final class RegisteredMailRuntime {
 
     private static Path resolve(FileSystem fileSystem, String location) throws ConfigException {
         try {
-            File file = location.contains("://") ? fileSystem.getFile(location) : new File(location);
+            File file = location.contains("://")
+                ? fileSystem.getFile(location)
+                : new File(location);
             return file.toPath().toAbsolutePath().normalize();
         } catch (FileNotFoundException e) {
             throw new ConfigException("registered-mail configuration " + location + " not found");

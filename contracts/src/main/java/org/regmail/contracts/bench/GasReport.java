@@ -58,7 +58,8 @@ public final class GasReport {
             deployment.master().getTransactionReceipt().orElseThrow(), null));
         rows.add(row("registerServer (directory entry)", deployment.as(sender)
             .registerServer("sender.example", DevDeployment.publicKey(sender)).send(), null));
-        rows.add(row("approveServer", deployment.master().approveServer(sender.getAddress()).send(), null));
+        rows.add(row("approveServer",
+            deployment.master().approveServer(sender.getAddress()).send(), null));
         deployment.registerAndApprove(recipient, "recipient.example");
 
         TransactionReceipt one = create(1).receipt();
@@ -83,7 +84,8 @@ public final class GasReport {
         rows.add(row("one event in its own transaction (SUBMITTED)", submitted, 60_000L));
         rows.add(new Row("  of which reimbursed to the server", reimbursedGas(submitted),
             OptionalLong.empty()));
-        long lifeTotal = life.receipt().getGasUsed().longValue() + submitted.getGasUsed().longValue();
+        long lifeTotal = life.receipt().getGasUsed().longValue()
+            + submitted.getGasUsed().longValue();
         for (Status status : List.of(Status.DELIVERED, Status.DOWNLOADED, Status.READ)) {
             TransactionReceipt receipt = record(recipient, life, status);
             rows.add(row("life: " + status, receipt, 60_000L));
@@ -128,9 +130,10 @@ public final class GasReport {
         return new Mail(localId, salt, receipt);
     }
 
-    private TransactionReceipt record(Credentials server, Mail mail, Status status) throws Exception {
-        return deployment.as(server).record(
-            new EmailRegistrationMaster.Record(mail.salt(), BigInteger.ZERO, status.value())).send();
+    private TransactionReceipt record(Credentials server, Mail mail, Status status)
+        throws Exception {
+        return deployment.as(server).record(new EmailRegistrationMaster.Record(
+            mail.salt(), BigInteger.ZERO, status.value())).send();
     }
 
     /** Gas the server was paid for in a transaction: the wei it was credited / the gas price. */
@@ -162,13 +165,16 @@ public final class GasReport {
         out.println("|---|---:|---:|");
         for (Row row : rows) {
             String target = row.target().isPresent()
-                ? String.format("≤ %,d %s", row.target().getAsLong(), row.withinTarget() ? "✓" : "✗ OVER")
+                ? String.format("≤ %,d %s", row.target().getAsLong(),
+                    row.withinTarget() ? "✓" : "✗ OVER")
                 : "";
             out.printf("| %s | %,d | %s |%n", row.step(), row.gas(), target);
         }
     }
 
-    /** Starts a fresh local chain, measures, prints the table; exit code 1 if a target is missed. */
+    /**
+     * Starts a fresh local chain, measures, prints the table; exit code 1 if a target is missed.
+     */
     public static void main(String[] args) throws Exception {
         List<Row> rows;
         try (Anvil anvil = Anvil.start()) {

@@ -109,7 +109,8 @@ public final class Anvil implements AutoCloseable {
             anvil.awaitReady();
             return anvil;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start anvil at " + binary + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                "cannot start anvil at " + binary + ": " + e.getMessage(), e);
         }
     }
 
@@ -201,7 +202,8 @@ public final class Anvil implements AutoCloseable {
     /** Credentials of dev account {@code index} (0–9), funded with 10,000 ether. */
     public static Credentials devAccount(int index) {
         if (index < 0 || index >= DEV_ACCOUNTS) {
-            throw new IllegalArgumentException("dev account index must be 0.." + (DEV_ACCOUNTS - 1));
+            throw new IllegalArgumentException(
+                "dev account index must be 0.." + (DEV_ACCOUNTS - 1));
         }
         byte[] seed = MnemonicUtils.generateSeed(DEV_MNEMONIC, "");
         Bip32ECKeyPair master = Bip32ECKeyPair.generateKeyPair(seed);
@@ -266,7 +268,8 @@ public final class Anvil implements AutoCloseable {
             Response<?> response = new Request<>(method, params,
                 new HttpService(rpcUrl()), GenericResponse.class).send();
             if (response.hasError()) {
-                throw new IllegalStateException(method + " failed: " + response.getError().getMessage());
+                throw new IllegalStateException(
+                    method + " failed: " + response.getError().getMessage());
             }
             return response.getResult();
         } catch (IOException e) {

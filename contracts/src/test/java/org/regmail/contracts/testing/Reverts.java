@@ -43,8 +43,8 @@ public final class Reverts {
             throw new AssertionError("the transaction could not be sent: " + e, e);
         }
         assertThat(receipt.isStatusOK()).as("mined transaction status").isFalse();
-        return replay(web3j, receipt).orElseThrow(() ->
-            new AssertionError("reverted without a known custom error, tx " + receipt.getTransactionHash()));
+        return replay(web3j, receipt).orElseThrow(() -> new AssertionError(
+            "reverted without a known custom error, tx " + receipt.getTransactionHash()));
     }
 
     /** Asserts that the transaction reverts with the named custom error; returns it. */

@@ -76,11 +76,13 @@ public final class OutboxThroughput {
                     servers.add("0x0000000000000000000000000000000000000000");
                 }
                 deployment.as(OWNER).createRegistration(localId, SERVER.getAddress(),
-                    BigInteger.valueOf(deadline), BigInteger.valueOf(100_000_000_000L), new byte[32],
-                    commitments, servers, new BigInteger("100000000000000000")).send();
+                    BigInteger.valueOf(deadline), BigInteger.valueOf(100_000_000_000L),
+                    new byte[32], commitments, servers,
+                    new BigInteger("100000000000000000")).send();
                 String registration = deployment.master()
                     .registrationAddress(OWNER.getAddress(), localId).send();
-                byte[] salt = deployment.master().registrationSalt(OWNER.getAddress(), localId).send();
+                byte[] salt = deployment.master()
+                    .registrationSalt(OWNER.getAddress(), localId).send();
                 for (int i = 0; i < RECIPIENTS_PER_MAIL && requests.size() < records; i++) {
                     requests.add(new RecordRequest(registration, salt, i, Status.SUBMITTED,
                         OWNER.getAddress()));

@@ -237,12 +237,14 @@ public final class ChainGateway implements AutoCloseable {
      */
     public Optional<SignedTransaction> replaceWithHigherFees(SignedTransaction stuck)
         throws ChainException {
-        org.web3j.crypto.RawTransaction old = org.web3j.crypto.TransactionDecoder.decode(stuck.raw());
+        org.web3j.crypto.RawTransaction old =
+            org.web3j.crypto.TransactionDecoder.decode(stuck.raw());
         org.web3j.crypto.transaction.type.Transaction1559 fees1559 =
             (org.web3j.crypto.transaction.type.Transaction1559) old.getTransaction();
         BigInteger tip = bumped(fees1559.getMaxPriorityFeePerGas())
             .max(settings.maxPriorityFeePerGas());
-        BigInteger wanted = bumped(fees1559.getMaxFeePerGas()).max(latestBaseFee().shiftLeft(1).add(tip));
+        BigInteger wanted = bumped(fees1559.getMaxFeePerGas())
+            .max(latestBaseFee().shiftLeft(1).add(tip));
         BigInteger maxFee = wanted.min(settings.maxFeePerGas());
         if (maxFee.compareTo(fees1559.getMaxFeePerGas()) <= 0) {
             return Optional.empty();
@@ -344,7 +346,8 @@ public final class ChainGateway implements AutoCloseable {
     /** The balance of an address in wei. */
     public BigInteger balanceOf(String address) throws ChainException {
         try {
-            return web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST).send().getBalance();
+            return web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST).send()
+                .getBalance();
         } catch (IOException e) {
             throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
                 e, true);
@@ -358,7 +361,8 @@ public final class ChainGateway implements AutoCloseable {
                 .orElseGet(() -> new ChainException("the contracts refuse " + what + ": "
                     + refused.getMessage()));
         }
-        if (e instanceof TransactionException failed && failed.getTransactionReceipt().isPresent()) {
+        if (e instanceof TransactionException failed
+            && failed.getTransactionReceipt().isPresent()) {
             TransactionReceipt receipt = failed.getTransactionReceipt().get();
             return replayRevert(receipt)
                 .map(revert -> new ChainException("transaction " + receipt.getTransactionHash()

@@ -20,7 +20,8 @@ public record ChainSettings(String rpcUrl, long chainId, String masterAddress,
                             BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas,
                             Duration receiptPollInterval, int confirmations) {
     public static final BigInteger DEFAULT_MAX_FEE_PER_GAS = BigInteger.valueOf(100_000_000_000L);
-    public static final BigInteger DEFAULT_PRIORITY_FEE_PER_GAS = BigInteger.valueOf(1_000_000_000L);
+    public static final BigInteger DEFAULT_PRIORITY_FEE_PER_GAS =
+        BigInteger.valueOf(1_000_000_000L);
     public static final Duration DEFAULT_RECEIPT_POLL_INTERVAL = Duration.ofMillis(100);
 
     public ChainSettings {

@@ -94,7 +94,8 @@ public record ServerConfig(ChainSettings chain, String domain, Path keystore,
         String passwordEnv = p.getProperty("server.password-env");
         KeystoreCredentials.PasswordSource password;
         if (passwordFile != null && passwordEnv != null) {
-            throw r.invalid("server.password-file", "and server.password-env are both set; keep one");
+            throw r.invalid("server.password-file",
+                "and server.password-env are both set; keep one");
         } else if (passwordFile != null) {
             password = new KeystoreCredentials.PasswordFile(base.resolve(passwordFile.strip()));
         } else if (passwordEnv != null) {
@@ -128,7 +129,9 @@ public record ServerConfig(ChainSettings chain, String domain, Path keystore,
         }
 
         long positiveLong(String key, String defaultValue) throws ConfigException {
-            String value = defaultValue == null ? required(key) : p.getProperty(key, defaultValue).strip();
+            String value = defaultValue == null
+                ? required(key)
+                : p.getProperty(key, defaultValue).strip();
             try {
                 long number = Long.parseLong(value);
                 if (number < 1) {

@@ -51,7 +51,9 @@ public final class OutboxPublisher implements AutoCloseable {
     public static final Duration DEFAULT_REPLACE_AFTER = Duration.ofSeconds(60);
     /** More gas than any one record of a batch uses (about 19,000–50,000 measured). */
     private static final long GAS_PER_RECORD_CEILING = 60_000;
-    /** Records refused for an order that a pending transaction may still fix get this many tries. */
+    /**
+     * Records refused for an order that a pending transaction may still fix get this many tries.
+     */
     private static final int ORDER_RETRIES = 5;
     /** Transactions sent and not yet settled at any time; their nonces follow each other. */
     static final int MAX_IN_FLIGHT = 4;
@@ -76,7 +78,8 @@ public final class OutboxPublisher implements AutoCloseable {
     private Instant pausedUntil = Instant.EPOCH;
     private boolean recovered;
 
-    public OutboxPublisher(ServerStore store, ChainGateway gateway, int batchSize, Duration interval) {
+    public OutboxPublisher(ServerStore store, ChainGateway gateway, int batchSize,
+                           Duration interval) {
         if (batchSize < 1 || batchSize > 200) {
             throw new IllegalArgumentException("batch size must be 1..200, was " + batchSize);
         }
@@ -117,7 +120,8 @@ public final class OutboxPublisher implements AutoCloseable {
             runOnce();
         } catch (RuntimeException e) {
             // The store or an unexpected answer failed; the next cycle tries again.
-            LOG.warn("outbox cycle failed, retrying in {} ms: {}", interval.toMillis(), e.toString());
+            LOG.warn("outbox cycle failed, retrying in {} ms: {}", interval.toMillis(),
+                e.toString());
         }
     }
 
@@ -139,7 +143,8 @@ public final class OutboxPublisher implements AutoCloseable {
                 inFlight++;
             }
             if (consecutiveFailures > 0) {
-                LOG.info("Ethereum node at {} reachable again; outbox resumes", gateway.settings().rpcUrl());
+                LOG.info("Ethereum node at {} reachable again; outbox resumes",
+                    gateway.settings().rpcUrl());
             }
             consecutiveFailures = 0;
         } catch (ChainException e) {
@@ -195,7 +200,8 @@ public final class OutboxPublisher implements AutoCloseable {
             // The nonce was used (asked after the nonce, so a receipt that arrived meanwhile
             // is seen) by another transaction: this one was dropped or replaced. Its records go
             // back in the queue; on chain they are idempotent.
-            store.requeue(sent.hash(), Instant.now(), "transaction " + sent.hash() + " was dropped");
+            store.requeue(sent.hash(), Instant.now(),
+                "transaction " + sent.hash() + " was dropped");
             lastBroadcast.remove(sent.hash());
             LOG.warn("outbox transaction {} was dropped by the node; its records are queued again",
                 sent.hash());
@@ -222,7 +228,8 @@ public final class OutboxPublisher implements AutoCloseable {
         }
         Instant last = lastBroadcast.getOrDefault(sent.hash(), sent.sentAt());
         if (!Instant.now().isBefore(last.plus(rebroadcastAfter))) {
-            gateway.broadcast(new ChainGateway.SignedTransaction(sent.nonce(), sent.hash(), sent.raw()));
+            gateway.broadcast(
+                new ChainGateway.SignedTransaction(sent.nonce(), sent.hash(), sent.raw()));
             lastBroadcast.put(sent.hash(), Instant.now());
         }
     }
@@ -257,7 +264,8 @@ public final class OutboxPublisher implements AutoCloseable {
                 ids.size(), MAX_BACKOFF.toSeconds(), e.getMessage());
             return false;
         }
-        store.markSent(ids, new SentTransaction(signed.hash(), signed.nonce(), signed.raw(), Instant.now()));
+        store.markSent(ids,
+            new SentTransaction(signed.hash(), signed.nonce(), signed.raw(), Instant.now()));
         lastBroadcast.put(signed.hash(), Instant.now());
         gateway.broadcast(signed);
         LOG.debug("outbox sent {} records in tx {}", ids.size(), signed.hash());
@@ -291,8 +299,8 @@ public final class OutboxPublisher implements AutoCloseable {
         for (EmailRegistration.EscrowExhaustedEventResponse event
             : EmailRegistration.getEscrowExhaustedEvents(receipt)) {
             store.markEscrowExhausted(event.log.getAddress(), event.recipientIndex.intValueExact());
-            LOG.warn("registered mail {} escrow share of recipient {} is used up: its later records "
-                + "will not be reimbursed, and this server stops recording for it",
+            LOG.warn("registered mail {} escrow share of recipient {} is used up: its later "
+                + "records will not be reimbursed, and this server stops recording for it",
                 event.log.getAddress(), event.recipientIndex);
         }
 
@@ -304,7 +312,8 @@ public final class OutboxPublisher implements AutoCloseable {
         int landed = 0;
         for (OutboxEntry entry : entries) {
             RecordRequest r = entry.request();
-            String key = key(r.registration(), BigInteger.valueOf(r.recipientIndex()), r.status().value());
+            String key = key(r.registration(), BigInteger.valueOf(r.recipientIndex()),
+                r.status().value());
             BigInteger paid = recorded.get(key);
             String reason = rejected.get(key);
             if (paid != null) {
@@ -333,10 +342,12 @@ public final class OutboxPublisher implements AutoCloseable {
             } else if (reason != null) {
                 store.markRejected(entry.id(), reason);
                 LOG.warn("registered mail {}: the contracts refused {} for recipient {} ({}); "
-                    + "the record is dropped", r.registration(), r.status(), r.recipientIndex(), reason);
+                    + "the record is dropped",
+                    r.registration(), r.status(), r.recipientIndex(), reason);
             } else {
                 store.markRejected(entry.id(), "no trace of the record in tx " + sent.hash());
-                LOG.warn("registered mail {}: tx {} shows neither {} for recipient {} nor a refusal",
+                LOG.warn("registered mail {}: tx {} shows neither {} for recipient {} "
+                    + "nor a refusal",
                     r.registration(), sent.hash(), r.status(), r.recipientIndex());
             }
         }

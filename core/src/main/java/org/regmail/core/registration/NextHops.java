@@ -93,7 +93,8 @@ public final class NextHops {
         }
         if (expected.isEmpty()) {
             return new Hop(domain, recipients, Optional.empty(), "the registration expects "
-                + "another server for " + domain + " than the directory's " + server.get().server());
+                + "another server for " + domain + " than the directory's "
+                + server.get().server());
         }
         String header = RegisteredMailHeader.seal(mail.envelope().forRecipients(expected),
             server.get().publicKey());
@@ -124,7 +125,8 @@ public final class NextHops {
             Optional<String> header = Optional.empty();
             if (server.isPresent()) {
                 try {
-                    header = Optional.of(RegisteredMailHeader.seal(envelope, server.get().publicKey()));
+                    header = Optional.of(
+                        RegisteredMailHeader.seal(envelope, server.get().publicKey()));
                 } catch (EnvelopeException e) {
                     header = Optional.empty();
                 }

@@ -54,7 +54,8 @@ public final class RegistrationLookup {
         // so wide a range, and the deployment block should bound it.
         EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST,
             DefaultBlockParameterName.LATEST, gateway.settings().masterAddress());
-        filter.addSingleTopic(EventEncoder.encode(EmailRegistrationMaster.REGISTRATIONCREATED_EVENT));
+        filter.addSingleTopic(
+            EventEncoder.encode(EmailRegistrationMaster.REGISTRATIONCREATED_EVENT));
         filter.addSingleTopic("0x" + TypeEncoder.encode(new Address(key)));
         List<EthLog.LogResult> logs;
         try {

@@ -115,7 +115,8 @@ public final class RegistrationVerifier {
             byte[] recipientCommitment;
             try {
                 address = ContentCommitment.canonicalAddress(recipient);
-                recipientCommitment = ContentCommitment.recipientCommitment(envelope.salt(), address);
+                recipientCommitment =
+                    ContentCommitment.recipientCommitment(envelope.salt(), address);
             } catch (InvalidRecipientException e) {
                 continue; // not an address anyone could have registered
             }

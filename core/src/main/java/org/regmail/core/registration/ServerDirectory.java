@@ -14,8 +14,8 @@ import org.web3j.tuples.generated.Tuple3;
 
 /**
  * The Master's server directory: which server holds a mail domain, with the public key
- * envelopes are sealed to and whether a directory admin approved it. Answers are cached for a while ({@link #TTL}): a directory change
- * reaches every server within that time.
+ * envelopes are sealed to and whether a directory admin approved it. Answers are cached for
+ * a while ({@link #TTL}): a directory change reaches every server within that time.
  */
 public final class ServerDirectory {
     public static final Duration TTL = Duration.ofMinutes(5);

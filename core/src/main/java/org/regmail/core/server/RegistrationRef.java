@@ -13,7 +13,8 @@ import org.web3j.utils.Numeric;
  * {@code registration;salt;owner;index,index…}. It holds no secret: the CREATE2 salt is
  * derived from public values.
  */
-public record RegistrationRef(String registration, byte[] salt, String owner, List<Integer> indexes) {
+public record RegistrationRef(String registration, byte[] salt, String owner,
+                              List<Integer> indexes) {
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-f]{40}");
     private static final Pattern SALT = Pattern.compile("0x[0-9a-f]{64}");
 
@@ -57,10 +58,12 @@ public record RegistrationRef(String registration, byte[] salt, String owner, Li
                 try {
                     indexes.add(Integer.parseInt(index));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("a registration reference index is not a number");
+                    throw new IllegalArgumentException(
+                        "a registration reference index is not a number");
                 }
             }
         }
-        return new RegistrationRef(parts[0], Numeric.hexStringToByteArray(parts[1]), parts[2], indexes);
+        return new RegistrationRef(parts[0], Numeric.hexStringToByteArray(parts[1]), parts[2],
+            indexes);
     }
 }

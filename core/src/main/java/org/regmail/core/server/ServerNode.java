@@ -430,7 +430,8 @@ public final class ServerNode implements AutoCloseable {
             enqueue(new RecordRequest(d.registration(), d.salt(), d.recipientIndex(),
                 Status.DOWNLOADED, d.owner())); // reading shows the content was downloaded
         }
-        enqueue(new RecordRequest(d.registration(), d.salt(), d.recipientIndex(), status, d.owner()));
+        enqueue(new RecordRequest(d.registration(), d.salt(), d.recipientIndex(), status,
+            d.owner()));
         if (status == Status.DELETED) {
             store.forget(messageKey);
         }

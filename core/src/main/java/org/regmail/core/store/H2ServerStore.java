@@ -152,7 +152,8 @@ public final class H2ServerStore implements ServerStore {
                 }
                 try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO outbox (record_key, registration, salt, recipient_index, status,
-                      owner, state, due_at, queued_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)""")) {
+                      owner, state, due_at, queued_at)
+                      VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)""")) {
                     Timestamp now = Timestamp.from(Instant.now());
                     insert.setString(1, request.key());
                     insert.setString(2, request.registration());
@@ -438,7 +439,8 @@ public final class H2ServerStore implements ServerStore {
         inTransaction(connection -> {
             try (PreparedStatement merge = connection.prepareStatement("""
                 MERGE INTO disposition (message_key, mail_user, registration, salt,
-                  recipient_index, owner, deadline) KEY (message_key) VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                  recipient_index, owner, deadline) KEY (message_key)
+                  VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
                 merge.setString(1, d.messageKey());
                 merge.setString(2, d.user());
                 merge.setString(3, d.registration().toLowerCase());
@@ -618,8 +620,10 @@ public final class H2ServerStore implements ServerStore {
                  ResultSet rows = statement.executeQuery("SELECT * FROM ledger ORDER BY block")) {
                 while (rows.next()) {
                     result.add(new LedgerEntry(rows.getString("tx_hash"), rows.getLong("block"),
-                        rows.getLong("gas_used"), rows.getBigDecimal("gas_price").toBigIntegerExact(),
-                        rows.getInt("records"), rows.getBigDecimal("reimbursed").toBigIntegerExact(),
+                        rows.getLong("gas_used"),
+                        rows.getBigDecimal("gas_price").toBigIntegerExact(),
+                        rows.getInt("records"),
+                        rows.getBigDecimal("reimbursed").toBigIntegerExact(),
                         rows.getTimestamp("settled_at").toInstant()));
                 }
             }
@@ -662,7 +666,8 @@ public final class H2ServerStore implements ServerStore {
         List<Disposition> result = new ArrayList<>();
         try (ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                result.add(new Disposition(rows.getString("message_key"), rows.getString("mail_user"),
+                result.add(new Disposition(
+                    rows.getString("message_key"), rows.getString("mail_user"),
                     rows.getString("registration"), rows.getBytes("salt"),
                     rows.getInt("recipient_index"), rows.getString("owner"),
                     rows.getLong("deadline")));

@@ -52,7 +52,8 @@ class EnvelopeFuzzTest {
     Arbitrary<String> headerValues() {
         Arbitrary<String> anything = Arbitraries.strings().ofMaxLength(3000);
         Arbitrary<String> base64ish = Arbitraries.strings()
-            .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/ \t\r\n;")
+            .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                + "0123456789-_=+/ \t\r\n;")
             .ofMaxLength(2500).map(body -> "v1; " + body);
         Arbitrary<String> otherVersions = Arbitraries.strings().alpha().numeric().ofMaxLength(8)
             .map(tag -> tag + "; QUJD");

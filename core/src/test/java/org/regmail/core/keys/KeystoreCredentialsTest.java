@@ -41,7 +41,8 @@ class KeystoreCredentialsTest {
 
     @Test
     void shouldRefuseWorldReadableKeystore() throws Exception {
-        Path keystore = KeystoreCredentials.create(Keys.createEcKeyPair(), PASSWORD, dir.resolve("k"));
+        Path keystore = KeystoreCredentials.create(Keys.createEcKeyPair(), PASSWORD,
+            dir.resolve("k"));
         Files.setPosixFilePermissions(keystore, PosixFilePermissions.fromString("rw-r--r--"));
 
         assertThatThrownBy(() -> KeystoreCredentials.load(keystore,
@@ -52,7 +53,8 @@ class KeystoreCredentialsTest {
 
     @Test
     void shouldRefuseGroupReadablePasswordFile() throws Exception {
-        Path keystore = KeystoreCredentials.create(Keys.createEcKeyPair(), PASSWORD, dir.resolve("k"));
+        Path keystore = KeystoreCredentials.create(Keys.createEcKeyPair(), PASSWORD,
+            dir.resolve("k"));
 
         assertThatThrownBy(() -> KeystoreCredentials.load(keystore,
             new KeystoreCredentials.PasswordFile(passwordFile(PASSWORD, "rw-r-----"))))
@@ -61,7 +63,8 @@ class KeystoreCredentialsTest {
 
     @Test
     void shouldSayWrongPasswordWithoutRevealingIt() throws Exception {
-        Path keystore = KeystoreCredentials.create(Keys.createEcKeyPair(), PASSWORD, dir.resolve("k"));
+        Path keystore = KeystoreCredentials.create(Keys.createEcKeyPair(), PASSWORD,
+            dir.resolve("k"));
 
         assertThatThrownBy(() -> KeystoreCredentials.load(keystore,
             new KeystoreCredentials.PasswordFile(passwordFile("guess-1234", "rw-------"))))

@@ -195,7 +195,8 @@ class OutboxPublisherTest {
         Mail mail = createMail(2);
         store.enqueue(mail.submitted(0));
         store.enqueue(mail.submitted(1));
-        new OutboxPublisher(store, gateway, 50, Duration.ofMillis(50)).runOnce(); // sent, not settled
+        new OutboxPublisher(store, gateway, 50, Duration.ofMillis(50))
+            .runOnce(); // sent, not settled
         assertThat(store.countByState()).containsEntry(OutboxEntry.State.SENT, 2L);
 
         // The process dies here. A new process opens the same store with a new gateway.
@@ -289,7 +290,8 @@ class OutboxPublisherTest {
         assertThat(accepted.get()).isEqualTo(500);
 
         OutboxPublisher publisher = new OutboxPublisher(store, gateway, 100, Duration.ofMillis(20));
-        for (int cycle = 0; cycle < 40 && store.countByState().get(OutboxEntry.State.CONFIRMED) < 500;
+        for (int cycle = 0;
+             cycle < 40 && store.countByState().get(OutboxEntry.State.CONFIRMED) < 500;
              cycle++) {
             publisher.runOnce();
         }

@@ -67,7 +67,8 @@ class ReorganisationTest {
             CHAIN.anvil().revert(beforeRecord); // the block holding the record is gone
             assertThat(onChain(created)).isFalse();
             for (int cycle = 0; cycle < 50
-                && store.entry(submitted.key()).orElseThrow().state() != OutboxEntry.State.CONFIRMED;
+                && store.entry(submitted.key()).orElseThrow().state()
+                    != OutboxEntry.State.CONFIRMED;
                  cycle++) {
                 publisher.runOnce(); // broadcasts again; the blocks below confirm it
                 CHAIN.anvil().mine();

@@ -82,7 +82,8 @@ class RegistrationVerifierTest {
         byte[] altered = TestRegistrations.MESSAGE.replace("terms below", "new terms below")
             .getBytes(StandardCharsets.US_ASCII);
 
-        VerifiedMail verified = senderSide.verify(created.sealFor(SENDER_SERVER), altered, RECIPIENTS);
+        VerifiedMail verified =
+            senderSide.verify(created.sealFor(SENDER_SERVER), altered, RECIPIENTS);
 
         assertThat(verified.contentIntact()).isFalse();
     }
@@ -158,7 +159,8 @@ class RegistrationVerifierTest {
         String onlyCarol = RegisteredMailHeader.seal(created.envelope().forRecipients(List.of(1)),
             DevDeployment.publicKey(SENDER_SERVER));
 
-        VerifiedMail verified = senderSide.verify(onlyCarol, TestRegistrations.message(), RECIPIENTS);
+        VerifiedMail verified =
+            senderSide.verify(onlyCarol, TestRegistrations.message(), RECIPIENTS);
 
         assertThat(verified.recipientIndexes()).containsOnlyKeys("carol@second.example");
     }

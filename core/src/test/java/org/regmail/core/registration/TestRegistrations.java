@@ -37,8 +37,9 @@ public final class TestRegistrations {
         return MESSAGE.getBytes(StandardCharsets.US_ASCII);
     }
 
-    public static Created create(DevDeployment deployment, Credentials owner, Credentials senderServer,
-                          List<String> recipients, List<String> recipientServers, byte[] message,
+    public static Created create(DevDeployment deployment, Credentials owner,
+                          Credentials senderServer, List<String> recipients,
+                          List<String> recipientServers, byte[] message,
                           long deadline) throws Exception {
         SecureRandom random = new SecureRandom();
         byte[] localId = new byte[32];
@@ -50,7 +51,8 @@ public final class TestRegistrations {
         List<byte[]> recipientCommitments = new ArrayList<>();
         List<Integer> indexes = new ArrayList<>();
         for (int i = 0; i < recipients.size(); i++) {
-            recipientCommitments.add(ContentCommitment.recipientCommitment(salt, recipients.get(i)));
+            recipientCommitments.add(
+                ContentCommitment.recipientCommitment(salt, recipients.get(i)));
             indexes.add(i);
         }
         deployment.as(owner).createRegistration(localId, senderServer.getAddress(),

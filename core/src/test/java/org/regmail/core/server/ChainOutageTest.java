@@ -125,7 +125,8 @@ class ChainOutageTest {
 
     static void publish(ServerNode node) throws InterruptedException {
         node.flushOutbox();
-        for (int cycle = 0; cycle < 100 && !node.store().unsettledTransactions().isEmpty(); cycle++) {
+        for (int cycle = 0; cycle < 100 && !node.store().unsettledTransactions().isEmpty();
+             cycle++) {
             Thread.sleep(10);
             node.flushOutbox();
         }
@@ -161,7 +162,8 @@ class ChainOutageTest {
             rcpt -> "pending:bob/during");
 
         assertThat(accepted.isDeferred()).isTrue();
-        assertThat(accepted.hops().get(0).headerValue()).as("sealed with the known key").isPresent();
+        assertThat(accepted.hops().get(0).headerValue()).as("sealed with the known key")
+            .isPresent();
         assertThat(delivery.deferred()).isTrue();
 
         anvil = Anvil.startOnPort(port, state); // the node is back

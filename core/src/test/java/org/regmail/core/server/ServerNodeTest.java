@@ -94,7 +94,8 @@ class ServerNodeTest {
     /** Runs outbox cycles until nothing is in flight (automine answers within ms). */
     static void publish(ServerNode node) throws InterruptedException {
         node.flushOutbox();
-        for (int cycle = 0; cycle < 100 && !node.store().unsettledTransactions().isEmpty(); cycle++) {
+        for (int cycle = 0; cycle < 100 && !node.store().unsettledTransactions().isEmpty();
+             cycle++) {
             Thread.sleep(10);
             node.flushOutbox();
         }
@@ -112,7 +113,8 @@ class ServerNodeTest {
             .containsExactly("recipient.example", "second.example");
         NextHops.Hop toBob = accepted.hops().get(0);
         assertThat(toBob.headerValue()).isPresent();
-        assertThat(accepted.hops().get(1).headerValue()).as("second.example has no server").isEmpty();
+        assertThat(accepted.hops().get(1).headerValue()).as("second.example has no server")
+            .isEmpty();
         sender.recordHandedOff(accepted.ref());
         publish(sender);
 

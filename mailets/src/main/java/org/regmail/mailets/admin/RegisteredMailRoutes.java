@@ -92,7 +92,8 @@ public class RegisteredMailRoutes implements Routes {
             first = false;
         }
         json.append("},\"latest\":[");
-        List<LedgerEntry> latest = ledger.subList(Math.max(0, ledger.size() - RECENT), ledger.size());
+        List<LedgerEntry> latest =
+            ledger.subList(Math.max(0, ledger.size() - RECENT), ledger.size());
         for (int i = 0; i < latest.size(); i++) {
             LedgerEntry e = latest.get(i);
             json.append(i == 0 ? "{" : ",{");

@@ -290,7 +290,8 @@ class RegisteredMailAcrossJamesTest {
 
         String retrieved = MailClients.pop3Retrieve(recipientJames.pop3Port(), recipient,
             PASSWORD, 1);
-        assertThat(retrieved).contains(body).contains("Message-ID: <" + messageId + "@sender.example>")
+        assertThat(retrieved).contains(body)
+            .contains("Message-ID: <" + messageId + "@sender.example>")
             .doesNotContainIgnoringCase("Registered-Mail");
         awaitOnChain(registration, 0, Status.DOWNLOADED);
 
@@ -312,7 +313,8 @@ class RegisteredMailAcrossJamesTest {
             .anySatisfy(line -> assertThat(line).contains("SUBMITTED"));
         for (Credentials account : List.of(SENDER_SERVER, RECIPIENT_SERVER, ALICE)) {
             String privateKey = account.getEcKeyPair().getPrivateKey().toString(16);
-            assertThat(LOG_LINES).noneSatisfy(line -> assertThat(line).containsIgnoringCase(privateKey));
+            assertThat(LOG_LINES)
+                .noneSatisfy(line -> assertThat(line).containsIgnoringCase(privateKey));
         }
         assertThat(LOG_LINES).noneSatisfy(line -> assertThat(line).contains(PASSWORD));
     }
@@ -356,7 +358,8 @@ class RegisteredMailAcrossJamesTest {
             recipientJames.pop3Port(), "carol@recipient.example", PASSWORD) >= 1);
         String retrieved = MailClients.pop3Retrieve(recipientJames.pop3Port(),
             "carol@recipient.example", PASSWORD, 1);
-        assertThat(retrieved).contains("Nothing to see.").doesNotContainIgnoringCase("Registered-Mail");
+        assertThat(retrieved).contains("Nothing to see.")
+            .doesNotContainIgnoringCase("Registered-Mail");
         assertThat(RegisteredMailMetrics.get("ordinary.INVALID_HEADER")).isEqualTo(before + 1);
     }
 }

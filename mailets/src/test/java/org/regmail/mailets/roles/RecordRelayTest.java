@@ -90,7 +90,8 @@ class RecordRelayTest {
 
         relay.service(mail);
 
-        assertThat(mail.getMessage().getHeader(RegisteredMailHeader.NAME)).containsExactly(forRecipient);
+        assertThat(mail.getMessage().getHeader(RegisteredMailHeader.NAME))
+            .containsExactly(forRecipient);
         assertThat(mail.getAttribute(AttributeName.of("org.regmail.handled"))).isPresent();
         assertThat(RegisteredMailMetrics.get("passed-on")).isEqualTo(before + 1);
     }
