@@ -94,10 +94,12 @@ public class RecordImapDownload extends FetchProcessor {
         for (MessageUid uid : downloaded) {
             try {
                 MessageManager mailbox = mailboxManager.getMailbox(mailboxId, session);
-                MessageResult stored = mailbox.getMessages(uid.toRange(), FetchGroup.MINIMAL,
+                MessageResult stored = mailbox.getMessages(uid.toRange(), FetchGroup.HEADERS,
                     session).next();
+                String user = session.getUser().asString();
                 RecipientActions.record(fileSystem, stored.getMessageId().serialize(),
-                    Status.DOWNLOADED, "IMAP body fetch");
+                    () -> RecipientActions.deliveryKey(user, stored), Status.DOWNLOADED,
+                    "IMAP body fetch");
             } catch (Exception e) {
                 LOG.warn("IMAP fetch of message {}: DOWNLOADED not recorded: {}", uid,
                     e.toString());

@@ -106,10 +106,11 @@ public class RecordPop3Download implements CommandHandler<POP3Session>,
             MessageManager inbox =
                 mailboxManager.getMailbox(MailboxPath.inbox(user), mailboxSession);
             MessageResult stored = inbox.getMessages(
-                MessageUid.of(Long.parseLong(message.getUid())).toRange(), FetchGroup.MINIMAL,
+                MessageUid.of(Long.parseLong(message.getUid())).toRange(), FetchGroup.HEADERS,
                 mailboxSession).next();
             RecipientActions.record(fileSystem, stored.getMessageId().serialize(),
-                Status.DOWNLOADED, "POP3 RETR");
+                () -> RecipientActions.deliveryKey(user.asString(), stored), Status.DOWNLOADED,
+                "POP3 RETR");
         } catch (Exception e) {
             // The recipient got the message; only the record is missing.
             LOG.warn("POP3 RETR by {}: DOWNLOADED not recorded: {}", user.asString(), e.toString());
