@@ -78,6 +78,8 @@ public final class MailFlowBenchmark {
         int messages;
         long submittingNanos;
         long deliveringNanos;
+        long jvmCpuNanos;
+        long chainCpuNanos;
 
         Flow(String name) {
             this.name = name;
@@ -101,6 +103,25 @@ public final class MailFlowBenchmark {
         double deliveredPerSecond() {
             return messages * 1e9 / deliveringNanos;
         }
+
+        void addCpu(long[] before, long[] after) {
+            jvmCpuNanos += after[0] - before[0];
+            chainCpuNanos += after[1] - before[1];
+        }
+    }
+
+    /**
+     * CPU time used so far by this JVM (every James, the SMTP clients) and by the anvil child
+     * process (the chain, which in production runs on other machines), in nanoseconds.
+     */
+    static long[] cpuNow() {
+        long jvm = ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        long chain = ProcessHandle.current().children()
+            .filter(p -> p.info().command().map(c -> c.endsWith("anvil")).orElse(false))
+            .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+            .sum();
+        return new long[] {jvm, chain};
     }
 
     public static void main(String[] args) throws Exception {
@@ -186,12 +207,18 @@ public final class MailFlowBenchmark {
                 List<PreRegistration.BenchMessage> round = measured.subList(r * size,
                     Math.min(measured.size(), (r + 1) * size));
                 if (r % 2 == 0) {
+                    long[] cpu = cpuNow();
                     round(plainSender, false, round, threads, plain);
+                    plain.addCpu(cpu, cpuNow());
                 }
+                long[] cpu = cpuNow();
                 round(registeredSender, true, round, threads, registered);
                 awaitEvidence(watcher, round);
+                registered.addCpu(cpu, cpuNow());
                 if (r % 2 == 1) {
+                    cpu = cpuNow();
                     round(plainSender, false, round, threads, plain);
+                    plain.addCpu(cpu, cpuNow());
                 }
             }
 
@@ -286,6 +313,19 @@ public final class MailFlowBenchmark {
         out.printf("| registered ÷ plain | %.3f | %.3f | | | | |%n%n",
             registered.acceptedPerSecond() / plain.acceptedPerSecond(),
             registered.deliveredPerSecond() / plain.deliveredPerSecond());
+        out.println("CPU used per message, from the first submission until every message was "
+            + "delivered (registered: and until its SUBMITTED, HANDED_OFF and DELIVERED were "
+            + "mined):");
+        out.println();
+        out.println("| flow | JVM (4 James servers, SMTP clients) ms/msg | anvil ms/msg "
+            + "| total ms/msg |");
+        out.println("|---|---:|---:|---:|");
+        for (Flow f : List.of(plain, registered)) {
+            out.printf("| %s | %.2f | %.2f | %.2f |%n", f.name, f.jvmCpuNanos / 1e6 / f.messages,
+                f.chainCpuNanos / 1e6 / f.messages,
+                (f.jvmCpuNanos + f.chainCpuNanos) / 1e6 / f.messages);
+        }
+        out.println();
     }
 
     private static void printEvidence(PrintStream out, EvidenceWatcher watcher, Flow registered,
