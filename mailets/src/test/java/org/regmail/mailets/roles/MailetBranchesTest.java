@@ -140,6 +140,18 @@ class MailetBranchesTest {
     }
 
     @Test
+    void shouldRemoveEveryCopyOfADuplicatedHeader() throws Exception {
+        FakeMail mail = mail("garbage");
+        mail.getMessage().addHeader(RegisteredMailHeader.NAME, sealedFor(SENDER_SERVER));
+        mail.getMessage().saveChanges();
+
+        submission.service(mail);
+
+        assertThat(mail.getMessage().getHeader(RegisteredMailHeader.NAME)).isNull();
+        assertThat(mail.getState()).isNotEqualTo(Mail.GHOST);
+    }
+
+    @Test
     void shouldRemoveHeaderSealedForAnotherServer() throws Exception {
         FakeMail mail = mail(sealedFor(Anvil.devAccount(2)));
         long before = RegisteredMailMetrics.get("ordinary.NOT_FOR_THIS_SERVER");
