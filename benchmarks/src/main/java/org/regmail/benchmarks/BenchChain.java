@@ -31,8 +31,8 @@ public final class BenchChain implements AutoCloseable {
     public static final Credentials RECIPIENT_SERVER = Anvil.devAccount(2);
     public static final Credentials OWNER = Anvil.devAccount(4);
     public static final BigInteger FEE_CAP = BigInteger.valueOf(50_000_000_000L);
-    /** Enough escrow for every record of up to 100 recipients at the fee cap. */
-    public static final BigInteger ESCROW = new BigInteger("2000000000000000000");
+    /** Escrow per recipient: its five records at 50,000 gas each and the fee cap, and more. */
+    public static final BigInteger ESCROW_PER_RECIPIENT = new BigInteger("20000000000000000");
 
     private final Anvil anvil;
     private final DevDeployment deployment;
@@ -81,7 +81,7 @@ public final class BenchChain implements AutoCloseable {
         }
         TransactionReceipt receipt = deployment.as(OWNER).createRegistration(localId,
             SENDER_SERVER.getAddress(), deadline(), FEE_CAP, Hash.sha3(bytes32()), commitments,
-            servers, ESCROW).send();
+            servers, escrow(recipients)).send();
         EmailRegistrationMaster master = deployment.master();
         byte[] salt = master.registrationSalt(OWNER.getAddress(), localId).send();
         String address = master.registrationAddress(OWNER.getAddress(), localId).send();
@@ -131,7 +131,8 @@ public final class BenchChain implements AutoCloseable {
             servers.add(RECIPIENT_SERVER.getAddress());
         }
         return NaiveRegisteredMail.deploy(anvil.web3j(),
-            DevTransactions.manager(anvil.web3j(), OWNER), DevTransactions.gas(), ESCROW,
+            DevTransactions.manager(anvil.web3j(), OWNER), DevTransactions.gas(),
+            escrow(recipients),
             deployment.master().getContractAddress(), SENDER_SERVER.getAddress(), deadline(),
             FEE_CAP, Hash.sha3(bytes32()), commitments, servers).send();
     }
@@ -178,6 +179,10 @@ public final class BenchChain implements AutoCloseable {
             }
         }
         return new Tally(transactions, empty, landed, gas);
+    }
+
+    private static BigInteger escrow(int recipients) {
+        return ESCROW_PER_RECIPIENT.multiply(BigInteger.valueOf(recipients));
     }
 
     private BigInteger deadline() {
