@@ -32,6 +32,7 @@ import org.regmail.core.store.Disposition;
 import org.regmail.core.store.H2ServerStore;
 import org.regmail.core.store.LedgerEntry;
 import org.regmail.core.store.RecordRequest;
+import org.regmail.core.store.RelayAuthorisation;
 import org.regmail.core.store.ServerStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +50,6 @@ import org.web3j.utils.Numeric;
  */
 public final class ServerNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServerNode.class);
-    /** Tries of a relay authorisation while the node is unreachable (about two minutes). */
-    private static final int RELAY_AUTHORISATION_ATTEMPTS = 8;
 
     private final ServerConfig config;
     private final Credentials credentials;
@@ -178,56 +177,55 @@ public final class ServerNode implements AutoCloseable {
 
     /**
      * Lets the relay record RELAYED for this registration: the contract takes RELAYED only from
-     * a relay the previous hop (here the sender's server) authorised. Sent in the background,
-     * so that the mail never waits for the chain; the relay's outbox retries its RELAYED
-     * records until the authorisation has landed. Its gas goes to the ledger like a record's.
-     *
-     * <p>Limitation: the authorisation is sent from memory, not from the durable outbox: if this
-     * server stops before it lands, or the node stays unreachable for minutes, the relay's
-     * RELAYED records are refused for good (the rest of the trail is not affected).
+     * a relay the previous hop (here the sender's server) authorised. The authorisation is kept
+     * in the store first and sent in the background, so the mail never waits for the chain and
+     * a restart or an outage only delays it; the relay's outbox retries its RELAYED records
+     * until it has landed. Its gas goes to the ledger like a record's.
      */
     private void authoriseRelay(RegistrationRef ref, String relay) {
-        relayAuthorisations.execute(() -> {
-            for (int attempt = 1; attempt <= RELAY_AUTHORISATION_ATTEMPTS; attempt++) {
-                try {
-                    TransactionReceipt receipt = gateway.execute("authorising relay " + relay,
-                        gateway.master().authoriseRelay(ref.salt(), relay));
-                    BigInteger reimbursed = EmailRegistration.getRelayAuthorisedEvents(receipt)
-                        .stream().map(e -> e.reimbursed).reduce(BigInteger.ZERO, BigInteger::add);
-                    LedgerEntry entry = new LedgerEntry(receipt.getTransactionHash(),
-                        receipt.getBlockNumber().longValueExact(),
-                        receipt.getGasUsed().longValueExact(),
-                        Numeric.decodeQuantity(receipt.getEffectiveGasPrice()), 0, reimbursed,
-                        Instant.now());
-                    store.addToLedger(entry, ref.owner() == null ? Map.of()
-                        : Map.of(ref.owner(), reimbursed));
-                    LOG.info("registered mail {}: relay {} authorised in tx {}, reimbursed {} wei",
-                        ref.registration(), relay, receipt.getTransactionHash(), reimbursed);
-                    return;
-                } catch (ChainException e) {
-                    if (!e.isUnreachable()) {
-                        LOG.warn("registered mail {}: relay {} not authorised, its RELAYED records "
-                            + "will be refused: {}", ref.registration(), relay, e.getMessage());
-                        return;
-                    }
-                    sleepBeforeRetry(attempt);
-                } catch (RuntimeException e) {
-                    LOG.warn("registered mail {}: relay {} not authorised: {}",
-                        ref.registration(), relay, e.toString());
-                    return;
-                }
-            }
-            LOG.warn("registered mail {}: relay {} not authorised, the node stayed unreachable",
-                ref.registration(), relay);
-        });
+        store.queueRelayAuthorisation(new RelayAuthorisation(ref.registration(), ref.salt(),
+            ref.owner(), relay));
+        relayAuthorisations.execute(this::runRelayAuthorisations);
     }
 
-    private static void sleepBeforeRetry(int attempt) {
-        try {
-            Thread.sleep(Math.min(30_000L, 1_000L << attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * Sends the relay authorisations waiting in the store; stops at the first the node cannot
+     * take (it is tried again later). Returns how many were settled.
+     */
+    public synchronized int runRelayAuthorisations() {
+        int settled = 0;
+        for (RelayAuthorisation a : store.pendingRelayAuthorisations(50)) {
+            try {
+                if (!Boolean.TRUE.equals(gateway.read("checking relay " + a.relay(),
+                    gateway.registration(a.registration()).isAuthorisedRelay(a.relay())))) {
+                    TransactionReceipt receipt = gateway.execute("authorising relay " + a.relay(),
+                        gateway.master().authoriseRelay(a.salt(), a.relay()));
+                    BigInteger reimbursed = EmailRegistration.getRelayAuthorisedEvents(receipt)
+                        .stream().map(e -> e.reimbursed).reduce(BigInteger.ZERO, BigInteger::add);
+                    store.addToLedger(new LedgerEntry(receipt.getTransactionHash(),
+                            receipt.getBlockNumber().longValueExact(),
+                            receipt.getGasUsed().longValueExact(),
+                            Numeric.decodeQuantity(receipt.getEffectiveGasPrice()), 0, reimbursed,
+                            Instant.now()),
+                        a.owner() == null ? Map.of() : Map.of(a.owner(), reimbursed));
+                    LOG.info("registered mail {}: relay {} authorised in tx {}, reimbursed {} wei",
+                        a.registration(), a.relay(), receipt.getTransactionHash(), reimbursed);
+                }
+            } catch (ChainException e) {
+                if (e.isUnreachable()) {
+                    return settled;
+                }
+                LOG.warn("registered mail {}: relay {} not authorised, its RELAYED records will "
+                    + "be refused: {}", a.registration(), a.relay(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("registered mail {}: relay {} not authorised yet: {}", a.registration(),
+                    a.relay(), e.toString());
+                return settled;
+            }
+            store.forgetRelayAuthorisation(a.registration(), a.relay());
+            settled++;
         }
+        return settled;
     }
 
     /**
@@ -529,6 +527,7 @@ public final class ServerNode implements AutoCloseable {
         deferredChecks.scheduleWithFixedDelay(() -> {
             try {
                 runDeferredChecks();
+                runRelayAuthorisations();
             } catch (RuntimeException e) {
                 LOG.warn("deferred registered-mail checks failed, retrying: {}", e.toString());
             }

@@ -80,6 +80,14 @@ public final class H2ServerStore implements ServerStore {
           message_keys CLOB NOT NULL,
           queued_at TIMESTAMP NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS relay_authorisation (
+          registration VARCHAR(42) NOT NULL,
+          relay VARCHAR(42) NOT NULL,
+          salt BINARY(32) NOT NULL,
+          owner VARCHAR(42),
+          queued_at TIMESTAMP NOT NULL,
+          PRIMARY KEY (registration, relay)
+        );
         CREATE TABLE IF NOT EXISTS ledger (
           tx_hash VARCHAR(66) PRIMARY KEY,
           block BIGINT NOT NULL,
@@ -577,6 +585,55 @@ public final class H2ServerStore implements ServerStore {
             try (PreparedStatement delete = connection.prepareStatement(
                 "DELETE FROM deferred WHERE id = ?")) {
                 delete.setLong(1, id);
+                delete.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void queueRelayAuthorisation(RelayAuthorisation a) {
+        inTransaction(connection -> {
+            try (PreparedStatement merge = connection.prepareStatement(
+                "MERGE INTO relay_authorisation (registration, relay, salt, owner, queued_at) "
+                    + "KEY (registration, relay) VALUES (?, ?, ?, ?, ?)")) {
+                merge.setString(1, a.registration().toLowerCase());
+                merge.setString(2, a.relay().toLowerCase());
+                merge.setBytes(3, a.salt());
+                merge.setString(4, a.owner());
+                merge.setTimestamp(5, Timestamp.from(Instant.now()));
+                merge.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<RelayAuthorisation> pendingRelayAuthorisations(int limit) {
+        return inTransaction(connection -> {
+            List<RelayAuthorisation> result = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                "SELECT * FROM relay_authorisation ORDER BY queued_at LIMIT ?")) {
+                query.setInt(1, limit);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        result.add(new RelayAuthorisation(rows.getString("registration"),
+                            rows.getBytes("salt"), rows.getString("owner"),
+                            rows.getString("relay")));
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public void forgetRelayAuthorisation(String registration, String relay) {
+        inTransaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM relay_authorisation WHERE registration = ? AND relay = ?")) {
+                delete.setString(1, registration.toLowerCase());
+                delete.setString(2, relay.toLowerCase());
                 delete.executeUpdate();
             }
             return null;

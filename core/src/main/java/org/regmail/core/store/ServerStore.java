@@ -112,6 +112,17 @@ public interface ServerStore extends AutoCloseable {
     /** Forgets a deferred check once done (or refused for good). */
     void forgetDeferred(long id);
 
+    // ---------------------------------------------------------------- relay authorisations
+
+    /** Keeps a relay authorisation to send; queuing it again is harmless. */
+    void queueRelayAuthorisation(RelayAuthorisation authorisation);
+
+    /** Relay authorisations not sent yet, oldest first. */
+    List<RelayAuthorisation> pendingRelayAuthorisations(int limit);
+
+    /** Forgets a relay authorisation once it has landed (or was refused for good). */
+    void forgetRelayAuthorisation(String registration, String relay);
+
     // ---------------------------------------------------------------- billing ledger
 
     /** Adds a settled transaction to the ledger with the owners its records were paid by. */

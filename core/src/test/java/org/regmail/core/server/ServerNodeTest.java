@@ -158,6 +158,24 @@ class ServerNodeTest {
         }
     }
 
+    @Test
+    void shouldAuthoriseTheRelayAfterARestartWhenTheServerStoppedBeforeItLanded()
+        throws Exception {
+        TestRegistrations.Created created = register(CHAIN.anvil().latestTimestamp() + 86_400);
+        // What the store holds when the sender's server stopped before the authorisation landed.
+        sender.store().queueRelayAuthorisation(new org.regmail.core.store.RelayAuthorisation(
+            created.registration(), created.registrationSalt(), OWNER.getAddress(),
+            RELAY.getAddress()));
+        sender.close();
+
+        sender = node(SENDER, "sender.example"); // the same store, after the restart
+        assertThat(sender.runRelayAuthorisations()).isEqualTo(1);
+        assertThat(sender.runRelayAuthorisations()).as("nothing left, nothing sent twice").isZero();
+
+        awaitRelayAuthorised(created.registration(), RELAY.getAddress());
+        assertThat(sender.store().ledger()).hasSize(1);
+    }
+
     static void awaitRelayAuthorised(String registration, String relay) throws Exception {
         org.regmail.core.evidence.TrailReader reader =
             new org.regmail.core.evidence.TrailReader(CHAIN.web3j(), CHAIN.rpcUrl());

@@ -1,0 +1,13 @@
+package org.regmail.core.store;
+
+/**
+ * A relay this server must authorise on chain for a registration (the contract takes RELAYED
+ * only from a relay the previous hop authorised), kept until it has landed.
+ *
+ * @param registration the registration's address
+ * @param salt its CREATE2 salt
+ * @param owner its owner, for the ledger
+ * @param relay the relay's account
+ */
+public record RelayAuthorisation(String registration, byte[] salt, String owner, String relay) {
+}
