@@ -90,17 +90,13 @@ public class RecordMailboxActions implements EventListener.GroupEventListener {
                     continue;
                 }
                 String id = updated.getMessageId().get().serialize();
-                java.util.function.Supplier<java.util.Optional<String>> deliveryKey =
-                    () -> storedMessage(flags, updated.getUid())
-                        .flatMap(stored -> RecipientActions.deliveryKey(
-                            flags.getUsername().asString(), stored));
+                // No mailbox read here: the listener runs inside the flag update, and reading
+                // the same mailbox from it can wait on the update's own lock.
                 if (updated.isModifiedToSet(Flags.Flag.SEEN)) {
-                    RecipientActions.record(fileSystem, id, deliveryKey, Status.READ,
-                        "\\Seen set");
+                    RecipientActions.record(fileSystem, id, Status.READ, "\\Seen set");
                 }
                 if (updated.isModifiedToSet(Flags.Flag.DELETED)) {
-                    RecipientActions.record(fileSystem, id, deliveryKey, Status.DELETED,
-                        "\\Deleted set");
+                    RecipientActions.record(fileSystem, id, Status.DELETED, "\\Deleted set");
                 }
             }
         } else if (event instanceof Expunged expunged) {
@@ -119,18 +115,6 @@ public class RecordMailboxActions implements EventListener.GroupEventListener {
                     }
                 }
             }
-        }
-    }
-
-    private java.util.Optional<MessageResult> storedMessage(FlagsUpdated flags, MessageUid uid) {
-        try {
-            MailboxSession session = mailboxManager.createSystemSession(flags.getUsername());
-            MessageManager mailbox = mailboxManager.getMailbox(flags.getMailboxId(), session);
-            var messages = mailbox.getMessages(uid.toRange(), FetchGroup.HEADERS, session);
-            return messages.hasNext() ? java.util.Optional.of(messages.next())
-                : java.util.Optional.empty();
-        } catch (Exception e) {
-            return java.util.Optional.empty();
         }
     }
 
