@@ -316,6 +316,17 @@ public final class ChainGateway implements AutoCloseable {
         }
     }
 
+    /** Whether the node knows a transaction, pending or mined. */
+    public boolean isKnown(String transactionHash) throws ChainException {
+        try {
+            return web3j.ethGetTransactionByHash(transactionHash).send().getTransaction()
+                .isPresent();
+        } catch (IOException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
+                e, true);
+        }
+    }
+
     /** The latest block number. */
     public long blockNumber() throws ChainException {
         try {

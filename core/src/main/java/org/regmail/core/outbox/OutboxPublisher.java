@@ -196,10 +196,12 @@ public final class OutboxPublisher implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new ChainException("cannot reach the Ethereum node", e, true);
         }
-        if (mined.compareTo(sent.nonce()) > 0 && gateway.receipt(sent.hash()).isEmpty()) {
-            // The nonce was used (asked after the nonce, so a receipt that arrived meanwhile
-            // is seen) by another transaction: this one was dropped or replaced. Its records go
-            // back in the queue; on chain they are idempotent.
+        if (mined.compareTo(sent.nonce()) > 0 && gateway.receipt(sent.hash()).isEmpty()
+            && !gateway.isKnown(sent.hash())) {
+            // The nonce was used by another transaction and the node knows nothing of this one
+            // (a node can count a mined nonce before it serves the receipt, so both are asked):
+            // it was dropped or replaced. Its records go back in the queue; on chain they are
+            // idempotent.
             store.requeue(sent.hash(), Instant.now(),
                 "transaction " + sent.hash() + " was dropped");
             lastBroadcast.remove(sent.hash());
