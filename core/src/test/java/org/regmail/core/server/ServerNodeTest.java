@@ -151,6 +151,11 @@ class ServerNodeTest {
             publish(relay);
 
             assertThat(onChain(created.registration(), 0, Status.RELAYED)).isTrue();
+            // The ledger line is written by the background sender right after the receipt.
+            Instant until = Instant.now().plusSeconds(10);
+            while (sender.store().ledger().isEmpty() && Instant.now().isBefore(until)) {
+                Thread.sleep(20);
+            }
             assertThat(sender.store().ledger()).as("the authorisation's gas, reimbursed")
                 .anySatisfy(e -> assertThat(e.reimbursed()).isPositive());
         } finally {
