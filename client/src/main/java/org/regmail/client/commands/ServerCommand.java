@@ -11,10 +11,12 @@ import org.regmail.client.ExitCode;
 import org.regmail.client.Progress;
 import org.regmail.client.UserError;
 import org.regmail.contracts.devchain.DevDeployment;
+import org.regmail.contracts.generated.EmailRegistrationMaster;
 import org.regmail.core.chain.ChainGateway;
-import org.regmail.core.sending.Deployment;
 import org.regmail.core.registration.ServerDirectory;
+import org.regmail.core.sending.Deployment;
 import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 import picocli.CommandLine.Command;
@@ -97,9 +99,8 @@ public final class ServerCommand implements Runnable {
         }
     }
 
-    @Command(name = "approve", mixinStandardHelpOptions = true,
-        description = "Approve a registered server, as directory admin.")
-    static final class Approve extends ClientCommand {
+    /** One directory admin's decision on one server: approve or revoke. */
+    abstract static class AdminDecision extends ClientCommand {
         @Mixin
         ChainOptions chain;
         @Mixin
@@ -108,46 +109,55 @@ public final class ServerCommand implements Runnable {
         @Parameters(paramLabel = "DOMAIN|ADDRESS", description = "The server's domain or address.")
         String target;
 
+        /** What the decision does, as "approv" or "revok" ("…ing", "…ed"). */
+        abstract String stem();
+
+        abstract RemoteFunctionCall<TransactionReceipt> decide(EmailRegistrationMaster master,
+                                                               String address);
+
         @Override
         public Integer call() throws Exception {
             Deployment deployment = chain.deployment(context(), home());
             Credentials admin = account.credentials(context(), home(), deployment.chainId());
             try (ChainGateway gateway = Chains.connect(deployment, admin)) {
                 String address = server(new ServerDirectory(gateway), target);
-                TransactionReceipt receipt = Progress.waitFor(err(), "approving " + address,
-                    () -> gateway.execute("approving server " + address,
-                        gateway.master().approveServer(address)));
-                out().println("server " + address + " approved in tx "
+                TransactionReceipt receipt = Progress.waitFor(err(), stem() + "ing " + address,
+                    () -> gateway.execute(stem() + "ing server " + address,
+                        decide(gateway.master(), address)));
+                out().println("server " + address + " " + stem() + "ed in tx "
                     + receipt.getTransactionHash());
                 return ExitCode.OK;
             }
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true,
-        description = "Withdraw a server's approval, as directory admin.")
-    static final class Revoke extends ClientCommand {
-        @Mixin
-        ChainOptions chain;
-        @Mixin
-        AccountOptions account;
-
-        @Parameters(paramLabel = "DOMAIN|ADDRESS", description = "The server's domain or address.")
-        String target;
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+        description = "Approve a registered server, as directory admin.")
+    static final class Approve extends AdminDecision {
+        @Override
+        String stem() {
+            return "approv";
+        }
 
         @Override
-        public Integer call() throws Exception {
-            Deployment deployment = chain.deployment(context(), home());
-            Credentials admin = account.credentials(context(), home(), deployment.chainId());
-            try (ChainGateway gateway = Chains.connect(deployment, admin)) {
-                String address = server(new ServerDirectory(gateway), target);
-                TransactionReceipt receipt = Progress.waitFor(err(), "revoking " + address,
-                    () -> gateway.execute("revoking server " + address,
-                        gateway.master().revokeServer(address)));
-                out().println("server " + address + " revoked in tx "
-                    + receipt.getTransactionHash());
-                return ExitCode.OK;
-            }
+        RemoteFunctionCall<TransactionReceipt> decide(EmailRegistrationMaster master,
+                                                      String address) {
+            return master.approveServer(address);
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+        description = "Withdraw a server's approval, as directory admin.")
+    static final class Revoke extends AdminDecision {
+        @Override
+        String stem() {
+            return "revok";
+        }
+
+        @Override
+        RemoteFunctionCall<TransactionReceipt> decide(EmailRegistrationMaster master,
+                                                      String address) {
+            return master.revokeServer(address);
         }
     }
 
