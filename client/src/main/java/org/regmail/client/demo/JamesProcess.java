@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>The working directory gets a copy of a configuration directory ({@code conf/}), the
- * extension JARs to drop in ({@code extensions-jars/}), and James's output ({@code james.log}).
+ * extension JARs to drop in ({@code extensions-jars/}), and James's output ({@code james.log},
+ * appended to when James runs again in the same directory).
  * System properties given here reach the configuration files, which read them as
  * {@code ${sys:name:-default}} (how the {@code james-conf} roles take their ports).
  *
@@ -203,6 +204,31 @@ public final class JamesProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills James without warning, as a power cut or {@code kill -9} would: SIGKILL to the
+     * whole process tree, no shutdown hook runs, and returns once every process has exited.
+     * The working directory is kept for a restart.
+     */
+    public void kill() throws InterruptedException {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(POLITE_STOP.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException
+                     | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("process " + handle.pid()
+                    + " still runs after SIGKILL", e);
+            }
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down: the hook is running or has run.
+        }
+    }
+
     /** Closes several servers at once: all are asked to stop before any is waited for. */
     public static void closeAll(List<JamesProcess> servers) {
         servers.forEach(JamesProcess::askToStop);
@@ -314,7 +340,8 @@ public final class JamesProcess implements AutoCloseable {
             ProcessBuilder command = new ProcessBuilder(command(lib, directory))
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(directory.resolve("james.log").toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                    directory.resolve("james.log").toFile()));
             JamesProcess james =
                 new JamesProcess(command.start(), directory, workingDirectory == null);
             try {

@@ -243,6 +243,17 @@ public final class MailServer implements AutoCloseable {
             passwordFile));
     }
 
+    /**
+     * Kills James with SIGKILL (no shutdown, as in a crash); the working directory, the store
+     * included, is kept, so {@link #start()} runs the same server again. James's memory
+     * distribution loses its users, domains, mail queue and mailboxes with the process.
+     */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
     /** Stops James (the whole process tree); the working directory is kept. */
     @Override
     public void close() {

@@ -35,6 +35,20 @@ public final class WebAdminClient {
         put("/users/" + encode(address), json);
     }
 
+    /** {@code GET path}: the body of a 2xx answer (the extension's routes answer JSON). */
+    public String get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("WebAdmin GET " + path + " answered " + response.statusCode()
+                + ": " + response.body());
+        }
+        return response.body();
+    }
+
     private void put(String path, String body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(10))

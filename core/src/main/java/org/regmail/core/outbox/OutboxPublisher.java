@@ -52,9 +52,16 @@ public final class OutboxPublisher implements AutoCloseable {
     /** More gas than any one record of a batch uses (about 19,000–50,000 measured). */
     private static final long GAS_PER_RECORD_CEILING = 60_000;
     /**
-     * Records refused for an order that a pending transaction may still fix get this many tries.
+     * Records refused for an order that another server's record may still fix (the previous
+     * hop's SUBMITTED or relay authorisation) get this many tries, spaced by
+     * {@link #orderRetryDelay}: together a little over an hour, so that a previous hop down
+     * for an hour, restarted, or publishing slowly does not cost this server its record. Each
+     * refused try costs the gas of a failed record in a batch, so the tries are few and far
+     * between once the first minutes have passed.
      */
-    private static final int ORDER_RETRIES = 5;
+    static final int ORDER_RETRIES = 13;
+    /** The longest pause between two tries of a record refused for its order. */
+    static final Duration MAX_ORDER_RETRY_DELAY = Duration.ofMinutes(10);
     /** Transactions sent and not yet settled at any time; their nonces follow each other. */
     static final int MAX_IN_FLIGHT = 4;
     /** How long a broadcast transaction may stay unseen before it is broadcast again. */
@@ -107,6 +114,15 @@ public final class OutboxPublisher implements AutoCloseable {
     public OutboxPublisher rebroadcastAfter(Duration unseenFor) {
         this.rebroadcastAfter = unseenFor;
         return this;
+    }
+
+    /**
+     * The pause before the next try of a record refused for its order after {@code attempts}
+     * tries: 5 s, doubling, at most {@link #MAX_ORDER_RETRY_DELAY}.
+     */
+    static Duration orderRetryDelay(int attempts) {
+        long seconds = 5L << Math.min(Math.max(attempts, 1) - 1, 16);
+        return Duration.ofSeconds(Math.min(seconds, MAX_ORDER_RETRY_DELAY.toSeconds()));
     }
 
     /** Starts publishing in the background, every interval. */
@@ -336,8 +352,8 @@ public final class OutboxPublisher implements AutoCloseable {
                 && entry.attempts() < ORDER_RETRIES) {
                 // Another record it depends on (this server's own, or the previous hop's relay
                 // authorisation) has not landed yet: try again a little later.
-                store.retryLater(entry.id(), Instant.now().plusSeconds(5L * entry.attempts()),
-                    reason);
+                store.retryLater(entry.id(),
+                    Instant.now().plus(orderRetryDelay(entry.attempts())), reason);
                 LOG.info("registered mail {}: {} for recipient {} refused for now ({}); retry {}"
                     + " of {}", r.registration(), r.status(), r.recipientIndex(), reason,
                     entry.attempts(), ORDER_RETRIES);

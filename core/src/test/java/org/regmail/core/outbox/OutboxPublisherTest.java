@@ -191,6 +191,21 @@ class OutboxPublisherTest {
     }
 
     @Test
+    void shouldKeepRetryingARecordRefusedForItsOrderForMoreThanAnHourOfThePreviousHopsDowntime() {
+        Duration waited = Duration.ZERO;
+        for (int attempts = 1; attempts < OutboxPublisher.ORDER_RETRIES; attempts++) {
+            Duration delay = OutboxPublisher.orderRetryDelay(attempts);
+            assertThat(delay).isLessThanOrEqualTo(OutboxPublisher.MAX_ORDER_RETRY_DELAY);
+            waited = waited.plus(delay);
+        }
+        assertThat(OutboxPublisher.orderRetryDelay(1)).hasSeconds(5);
+        assertThat(OutboxPublisher.orderRetryDelay(4)).hasSeconds(40);
+        assertThat(OutboxPublisher.orderRetryDelay(40)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(waited).as("a sender's server down for an hour keeps its recipients' records")
+            .isGreaterThanOrEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
     void shouldNotRecordTwiceWhenKilledBetweenSendAndReceipt() throws Exception {
         Mail mail = createMail(2);
         store.enqueue(mail.submitted(0));
