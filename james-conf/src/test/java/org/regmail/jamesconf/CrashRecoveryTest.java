@@ -327,7 +327,10 @@ class CrashRecoveryTest {
     private static void startSender(int outboxMillis) throws Exception {
         sender.configure(deployment, outboxMillis);
         senderOutboxMillis = outboxMillis;
+        long started = System.nanoTime();
         sender.start();
+        System.out.printf("sender's James up (ports open) in %.1f s%n",
+            (System.nanoTime() - started) / 1e9);
         sender.addMailboxes("a.test", Map.of("alice@a.test", PASSWORD));
     }
 
