@@ -40,8 +40,8 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
  * The sender's James, a stock James 3.8.1 process with the drop-in JAR, killed with SIGKILL at
- * each step of a registered mail's pipeline and started again on the same working directory;
- * the recipient's James keeps running. After each restart: every record the crash interrupted
+ * each step of a registered mail's pipeline and started again on the same working directory,
+ * and the recipient's James killed with its DELIVERED still queued. After each restart: every record the crash interrupted
  * lands exactly once, the server's account has no transaction stuck in the pool, its ledger
  * bills every transaction it sent once, and the next mail goes through in full.
  *
@@ -83,8 +83,7 @@ class CrashRecoveryTest {
         sender = server(admin, MailServer.Role.SENDER, "a.test");
         recipient = server(admin, MailServer.Role.RECIPIENT, "b.test");
         sender.systemProperty("regmail.nexthop.port", String.valueOf(recipient.ports().smtp()));
-        recipient.start();
-        recipient.addMailboxes("b.test", Map.of("bob@b.test", PASSWORD));
+        startRecipient(QUICK_OUTBOX_MILLIS);
         startSender(QUICK_OUTBOX_MILLIS);
         senderNonceBeforeMail = nonce(sender.address(), DefaultBlockParameterName.LATEST);
 
@@ -190,6 +189,25 @@ class CrashRecoveryTest {
             assertThat(recorded).as("no hand-off or delivery claimed for a mail that never left")
                 .doesNotContainKeys(Status.HANDED_OFF, Status.DELIVERED);
         }
+        assertServerHealthy();
+    }
+
+    @Test
+    @Order(4)
+    void shouldPublishTheRecipientsQueuedDeliveryOnceAfterTheRecipientsServerWasKilled()
+        throws Exception {
+        recipient.kill();
+        startRecipient(IDLE_OUTBOX_MILLIS);
+        SentMail sent = send("delivered, then the recipient's server killed");
+        awaitBobHas(++bobMails);
+        await("DELIVERED queued in the recipient's outbox",
+            () -> outbox(recipient).getOrDefault("PENDING", 0) >= 1);
+        assertThat(statuses(trail(sent))).doesNotContainKey(Status.DELIVERED);
+
+        recipient.kill();
+        startRecipient(QUICK_OUTBOX_MILLIS);
+
+        assertRecordedOnce(sent, Status.SUBMITTED, Status.HANDED_OFF, Status.DELIVERED);
         assertServerHealthy();
     }
 
@@ -332,6 +350,17 @@ class CrashRecoveryTest {
         System.out.printf("sender's James up (ports open) in %.1f s%n",
             (System.nanoTime() - started) / 1e9);
         sender.addMailboxes("a.test", Map.of("alice@a.test", PASSWORD));
+    }
+
+    /**
+     * Starts the recipient's James. Its mailboxes live in memory: they start empty, and bob
+     * is added again.
+     */
+    private static void startRecipient(int outboxMillis) throws Exception {
+        recipient.configure(deployment, outboxMillis);
+        recipient.start();
+        recipient.addMailboxes("b.test", Map.of("bob@b.test", PASSWORD));
+        bobMails = 0;
     }
 
     private static MailServer server(Path admin, MailServer.Role role, String domain)
