@@ -131,6 +131,10 @@ public final class BurstBenchmark {
                 benchmark.stop();
             }
         }
+        out.printf("H2 store files once the servers closed them (H2 compacts on close): "
+            + "%.1f + %.1f MiB (sender + recipient)%n%n",
+            mib(Files.size(ServerProperties.storeFile(work.resolve("sender")))),
+            mib(Files.size(ServerProperties.storeFile(work.resolve("recipient")))));
         out.println("- load average at the end (1/5/15 min): " + MachineFacts.loadAverage());
         System.exit(0);
     }
