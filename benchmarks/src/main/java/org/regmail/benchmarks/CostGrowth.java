@@ -1,31 +1,12 @@
 package org.regmail.benchmarks;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.Rectangle2D;
-import java.awt.image.BufferedImage;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.List;
 
-import javax.imageio.ImageIO;
-
-import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.NumberTickUnit;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * How cost grows: gas and outbox throughput as the recipients of a mail grow from 1 to 100,
@@ -44,8 +25,6 @@ public final class CostGrowth {
     /** Throughput points are the median of this many runs. */
     static final int REPEATS = 3;
     static final Path PLOT = Path.of("results", "cost-growth.png");
-    private static final Font TICKS = new Font("DejaVu Sans", Font.PLAIN, 14);
-    private static final Font LABELS = new Font("DejaVu Sans", Font.PLAIN, 15);
 
     private CostGrowth() {
     }
@@ -168,69 +147,12 @@ public final class CostGrowth {
             chart("Outbox throughput by batch size", "records per transaction",
                 "records per second", false, batchRate));
 
-        int width = 800;
-        int height = 560;
-        BufferedImage image = new BufferedImage(2 * width, 2 * height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        for (int i = 0; i < charts.size(); i++) {
-            charts.get(i).draw(g, new Rectangle2D.Double((i % 2) * width, (i / 2) * height,
-                width, height));
-        }
-        g.dispose();
-        Files.createDirectories(PLOT.getParent());
-        ImageIO.write(image, "png", PLOT.toFile());
-    }
-
-    /** A base-10 logarithmic axis labelled in plain numbers (1, 10, 100; 1,000,000 …). */
-    private static LogAxis logAxis(String label) {
-        LogAxis axis = new LogAxis(label);
-        axis.setBase(10);
-        axis.setTickUnit(new NumberTickUnit(1.0));
-        axis.setNumberFormatOverride(new DecimalFormat("#,##0"));
-        axis.setMinorTickMarksVisible(true);
-        axis.setMinorTickCount(9);
-        axis.setSmallestValue(1);
-        axis.setTickLabelFont(TICKS);
-        axis.setLabelFont(LABELS);
-        return axis;
+        Plots.write(PLOT, 2, charts);
     }
 
     private static JFreeChart chart(String title, String x, String y, boolean logY,
                                     XYSeries... series) {
-        XYSeriesCollection data = new XYSeriesCollection();
-        for (XYSeries s : series) {
-            data.addSeries(s);
-        }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, x, y, data,
-            PlotOrientation.VERTICAL, series.length > 1, false, false);
-        chart.getTitle().setFont(new Font("DejaVu Sans", Font.BOLD, 18));
-        chart.setBackgroundPaint(Color.WHITE);
-        XYPlot plot = chart.getXYPlot();
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.setDomainAxis(logAxis(x));
-        if (logY) {
-            plot.setRangeAxis(logAxis(y));
-        } else {
-            NumberAxis range = (NumberAxis) plot.getRangeAxis();
-            range.setAutoRangeIncludesZero(true);
-            range.setNumberFormatOverride(new DecimalFormat("#,##0"));
-            range.setTickLabelFont(TICKS);
-            range.setLabelFont(LABELS);
-        }
-        if (chart.getLegend() != null) {
-            chart.getLegend().setItemFont(LABELS);
-        }
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        Color[] colours = {new Color(0, 114, 178), new Color(230, 159, 0),
-            new Color(204, 121, 167)};
-        for (int i = 0; i < series.length; i++) {
-            renderer.setSeriesPaint(i, colours[i % colours.length]);
-            renderer.setSeriesStroke(i, new BasicStroke(2.5f));
-        }
-        plot.setRenderer(renderer);
-        return chart;
+        return Plots.chart(title, x, y, logY ? Plots.Scale.LOG_XY : Plots.Scale.LOG_X, true,
+            series);
     }
 }

@@ -3,7 +3,6 @@ package org.regmail.benchmarks.mailflow;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,8 +14,6 @@ import org.regmail.benchmarks.BenchChain;
 import org.regmail.benchmarks.MachineFacts;
 import org.regmail.benchmarks.Percentiles;
 import org.regmail.contracts.Status;
-import org.regmail.contracts.devchain.Anvil;
-import org.regmail.core.keys.KeystoreCredentials;
 import org.regmail.core.store.LedgerEntry;
 import org.regmail.core.store.OutboxEntry;
 import org.regmail.core.store.ServerStore;
@@ -49,7 +46,7 @@ import org.web3j.crypto.Credentials;
  * -Dbench.args="messages=2000"}.
  */
 public final class MailFlowBenchmark {
-    private static final String PASSWORD = "secret";
+    private static final String PASSWORD = ServerProperties.PASSWORD;
     private static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration EVIDENCE_TIMEOUT = Duration.ofMinutes(5);
 
@@ -172,6 +169,10 @@ public final class MailFlowBenchmark {
             .mailetContainer(JamesConfigs.sender(true, registeredRecipient.smtpPort()))
             .configurationFile("registered-mail.properties",
                 properties(BenchChain.SENDER_SERVER, "sender.example", "sender")));
+        // The nodes James runs are found by the files James reads (another path would start
+        // a second node on the same store).
+        configurations.put("sender", ServerProperties.inJames(registeredSender));
+        configurations.put("recipient", ServerProperties.inJames(registeredRecipient));
         for (JamesTestServer sender : List.of(plainSender, registeredSender)) {
             sender.addUser(PreRegistration.FROM, PASSWORD);
         }
@@ -235,26 +236,8 @@ public final class MailFlowBenchmark {
     }
 
     private String properties(Credentials server, String domain, String name) throws Exception {
-        Path dir = Files.createDirectories(work.resolve(name));
-        Path keystore = KeystoreCredentials.create(server.getEcKeyPair(), PASSWORD, dir);
-        Path password = dir.resolve("password");
-        Files.writeString(password, PASSWORD + "\n");
-        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
-        Path file = dir.resolve("registered-mail.properties");
-        String text = String.join("\n",
-            "chain.rpc-url=" + chain.anvil().rpcUrl(),
-            "chain.id=" + Anvil.CHAIN_ID,
-            "chain.master=" + chain.deployment().master().getContractAddress(),
-            "server.domain=" + domain,
-            "server.keystore=" + keystore,
-            "server.password-file=" + password,
-            "outbox.batch-size=" + option("batch", 50),
-            "outbox.interval-ms=" + option("interval", 1000),
-            "store.path=" + dir.resolve("store"),
-            "");
-        Files.writeString(file, text);
-        configurations.put(name, file);
-        return text;
+        return ServerProperties.write(work.resolve(name), chain, server, domain,
+            option("batch", 50), option("interval", 1000));
     }
 
     /** Submits one round of messages to a sender and waits until all are delivered. */

@@ -31,6 +31,13 @@ final class SmtpLoad {
     static Submission submit(int port, String user, String password,
                              List<PreRegistration.BenchMessage> messages, int threads)
         throws Exception {
+        return submit(port, user, password, messages, threads, new AtomicInteger());
+    }
+
+    /** As above, and counts each 250 in {@code accepted} as it comes (for a sampler). */
+    static Submission submit(int port, String user, String password,
+                             List<PreRegistration.BenchMessage> messages, int threads,
+                             AtomicInteger accepted) throws Exception {
         int n = messages.size();
         long[] acceptedAt = new long[n];
         double[] acceptMillis = new double[n];
@@ -41,7 +48,8 @@ final class SmtpLoad {
             List<Future<Void>> clients = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 clients.add(pool.submit(() -> {
-                    session(port, user, password, messages, next, acceptedAt, acceptMillis);
+                    session(port, user, password, messages, next, acceptedAt, acceptMillis,
+                        accepted);
                     return null;
                 }));
             }
@@ -56,7 +64,8 @@ final class SmtpLoad {
 
     private static void session(int port, String user, String password,
                                 List<PreRegistration.BenchMessage> messages, AtomicInteger next,
-                                long[] acceptedAt, double[] acceptMillis) throws IOException {
+                                long[] acceptedAt, double[] acceptMillis, AtomicInteger accepted)
+        throws IOException {
         AuthenticatingSMTPClient smtp = new AuthenticatingSMTPClient();
         smtp.connect("127.0.0.1", port);
         try {
@@ -84,9 +93,10 @@ final class SmtpLoad {
                     throw new IOException("message " + message.messageId() + " refused: "
                         + smtp.getReplyString());
                 }
-                long accepted = System.nanoTime();
-                acceptedAt[i] = accepted;
-                acceptMillis[i] = (accepted - dot) / 1e6;
+                long acceptedNow = System.nanoTime();
+                acceptedAt[i] = acceptedNow;
+                acceptMillis[i] = (acceptedNow - dot) / 1e6;
+                accepted.incrementAndGet();
             }
             smtp.logout();
         } finally {

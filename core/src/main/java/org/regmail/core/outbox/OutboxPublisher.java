@@ -220,7 +220,7 @@ public final class OutboxPublisher implements AutoCloseable {
             // idempotent.
             store.requeue(sent.hash(), Instant.now(),
                 "transaction " + sent.hash() + " was dropped");
-            lastBroadcast.remove(sent.hash());
+            forget(sent.hash());
             LOG.warn("outbox transaction {} was dropped by the node; its records are queued again",
                 sent.hash());
             return;
@@ -232,7 +232,7 @@ public final class OutboxPublisher implements AutoCloseable {
                 ChainGateway.SignedTransaction signed = replacement.get();
                 store.replaceTransaction(sent.hash(), new SentTransaction(signed.hash(),
                     signed.nonce(), signed.raw(), Instant.now()));
-                lastBroadcast.remove(sent.hash());
+                forget(sent.hash());
                 lastBroadcast.put(signed.hash(), Instant.now());
                 gateway.broadcast(signed);
                 LOG.warn("outbox transaction {} pending for more than {} s: replaced by {} with "
@@ -295,6 +295,7 @@ public final class OutboxPublisher implements AutoCloseable {
         if (!receipt.isStatusOK()) {
             store.requeue(sent.hash(), Instant.now().plus(MAX_BACKOFF),
                 "transaction " + sent.hash() + " reverted");
+            forget(sent.hash());
             LOG.warn("outbox transaction {} reverted as a whole ({}); its {} records are queued "
                 + "again", sent.hash(), gateway.explainFailure(receipt), entries.size());
             return;
@@ -375,10 +376,21 @@ public final class OutboxPublisher implements AutoCloseable {
         store.markConfirmed(confirmed);
         store.addToLedger(ledger, byOwner);
         store.forgetTransaction(sent.hash());
-        lastBroadcast.remove(sent.hash());
+        forget(sent.hash());
         LOG.info("outbox tx {} settled: {} records landed, gas {} at {} wei costs {} wei, "
             + "reimbursed {} wei", sent.hash(), landed, receipt.getGasUsed(), price, ledger.cost(),
             reimbursed);
+    }
+
+    /** Drops what this publisher keeps in memory about a transaction it no longer watches. */
+    private void forget(String transactionHash) {
+        lastBroadcast.remove(transactionHash);
+        stuckAtCap.remove(transactionHash);
+    }
+
+    /** Transactions noted as pending with their fees at the cap (tests). */
+    int transactionsWaitingAtFeeCap() {
+        return stuckAtCap.size();
     }
 
     private static String key(String registration, BigInteger recipientIndex, BigInteger status) {

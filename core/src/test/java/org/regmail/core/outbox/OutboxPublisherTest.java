@@ -2,13 +2,19 @@ package org.regmail.core.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,6 +37,7 @@ import org.regmail.core.store.H2ServerStore;
 import org.regmail.core.store.OutboxEntry;
 import org.regmail.core.store.RecordRequest;
 import org.regmail.core.store.SentTransaction;
+import org.regmail.core.store.ServerStore;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 
@@ -149,6 +156,73 @@ class OutboxPublisherTest {
         });
         assertThat(store.reimbursedByOwner()).containsKey(OWNER.getAddress().toLowerCase());
         assertThat(minedNonce()).isEqualTo(nonceAtStart + 1);
+    }
+
+    /**
+     * The outbox's memory is bounded by the batch size and the transactions in flight, not by
+     * the backlog: records wait in the store, and the publisher never reads more than a batch
+     * of them (a burst of mail must not turn into a burst of heap).
+     */
+    @Test
+    void shouldReadAtMostABatchFromTheStoreWhateverTheBacklog() throws Exception {
+        int batch = 10;
+        for (int m = 0; m < 5; m++) {
+            Mail mail = createMail(100);
+            for (int r = 0; r < 100; r++) {
+                store.enqueue(mail.submitted(r));
+            }
+        }
+        assertThat(store.countByState()).containsEntry(OutboxEntry.State.PENDING, 500L);
+        LargestReads reads = new LargestReads(store);
+        ServerStore watched = (ServerStore) Proxy.newProxyInstance(
+            ServerStore.class.getClassLoader(), new Class<?>[] {ServerStore.class}, reads);
+        OutboxPublisher publisher = new OutboxPublisher(watched, gateway, batch,
+            Duration.ofMillis(20));
+
+        long mostInFlight = 0;
+        for (int cycle = 0;
+             cycle < 300 && store.countByState().get(OutboxEntry.State.CONFIRMED) < 500;
+             cycle++) {
+            publisher.runOnce();
+            mostInFlight = Math.max(mostInFlight,
+                store.countByState().get(OutboxEntry.State.SENT));
+            Thread.sleep(10);
+        }
+
+        assertThat(store.countByState()).containsEntry(OutboxEntry.State.CONFIRMED, 500L);
+        assertThat(reads.largest).containsKeys("duePending", "entriesOf", "unsettledTransactions");
+        assertThat(reads.largest.values()).as("largest answer of each read: %s", reads.largest)
+            .allMatch(size -> size <= batch);
+        assertThat(reads.largest.get("unsettledTransactions"))
+            .isLessThanOrEqualTo(OutboxPublisher.MAX_IN_FLIGHT);
+        assertThat(mostInFlight).isPositive()
+            .isLessThanOrEqualTo((long) OutboxPublisher.MAX_IN_FLIGHT * batch);
+    }
+
+    /** Notes the largest collection each store method answered with. */
+    static final class LargestReads implements InvocationHandler {
+        final Map<String, Integer> largest = new ConcurrentHashMap<>();
+        private final ServerStore target;
+
+        LargestReads(ServerStore target) {
+            this.target = target;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            Object answer;
+            try {
+                answer = method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            if (answer instanceof Collection<?> rows) {
+                largest.merge(method.getName(), rows.size(), Math::max);
+            } else if (answer instanceof Map<?, ?> rows) {
+                largest.merge(method.getName(), rows.size(), Math::max);
+            }
+            return answer;
+        }
     }
 
     @Test

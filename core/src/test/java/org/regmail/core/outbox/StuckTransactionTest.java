@@ -35,6 +35,7 @@ class StuckTransactionTest {
     static final Credentials SERVER = Anvil.devAccount(1);
     static final Credentials OWNER = Anvil.devAccount(4);
     static final BigInteger BASE_FEE = BigInteger.valueOf(30_000_000_000L);
+    static final BigInteger ONE_GWEI = BigInteger.valueOf(1_000_000_000L);
 
     @TempDir
     Path dir;
@@ -75,6 +76,52 @@ class StuckTransactionTest {
                     .isLessThanOrEqualTo(ChainSettings.DEFAULT_MAX_FEE_PER_GAS);
             });
             assertThat(minedNonce()).as("one transaction landed").isEqualTo(nonceBefore + 1);
+        }
+    }
+
+    /**
+     * A transaction left pending with its fees at the cap is watched until it lands, then
+     * forgotten: what the publisher keeps in memory per transaction must not outlive it.
+     */
+    @Test
+    void shouldForgetTransactionWaitingAtTheFeeCapOnceItLands() throws Exception {
+        CHAIN.anvil().setNextBlockBaseFee(ONE_GWEI); // whatever another test left on the chain
+        DevDeployment deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
+        deployment.registerAndApprove(SERVER, "sender.example");
+        TestRegistrations.Created created = TestRegistrations.create(deployment, OWNER, SERVER,
+            List.of("bob@recipient.example"), List.of("0x0000000000000000000000000000000000000000"),
+            TestRegistrations.message(), CHAIN.anvil().latestTimestamp() + 3_600);
+        RecordRequest submitted = new RecordRequest(created.registration(),
+            created.registrationSalt(), 0, Status.SUBMITTED, OWNER.getAddress());
+        BigInteger cap = BASE_FEE.shiftRight(1);
+        ChainSettings capped = new ChainSettings(CHAIN.rpcUrl(), Anvil.CHAIN_ID,
+            deployment.master().getContractAddress(), cap,
+            ChainSettings.DEFAULT_PRIORITY_FEE_PER_GAS, Duration.ofMillis(10), 1);
+
+        try (H2ServerStore store = H2ServerStore.open(dir.resolve("store"));
+             ChainGateway gateway = ChainGateway.connect(capped, SERVER)) {
+            store.enqueue(submitted);
+            CHAIN.anvil().setNextBlockBaseFee(BASE_FEE);
+            OutboxPublisher publisher = new OutboxPublisher(store, gateway, 50,
+                Duration.ofMillis(50)).replaceAfter(Duration.ZERO).rebroadcastAfter(Duration.ZERO);
+            for (int cycle = 0; cycle < 20 && publisher.transactionsWaitingAtFeeCap() == 0;
+                 cycle++) {
+                publisher.runOnce();
+            }
+            assertThat(publisher.transactionsWaitingAtFeeCap()).as("stuck at the cap").isOne();
+
+            // The base fee falls below the cap: the waiting transaction lands.
+            CHAIN.anvil().setNextBlockBaseFee(ONE_GWEI);
+            CHAIN.anvil().mine();
+            for (int cycle = 0; cycle < 40
+                && store.countByState().get(OutboxEntry.State.CONFIRMED) < 1; cycle++) {
+                publisher.runOnce();
+                Thread.sleep(50);
+            }
+
+            assertThat(store.entry(submitted.key()).orElseThrow().state())
+                .isEqualTo(OutboxEntry.State.CONFIRMED);
+            assertThat(publisher.transactionsWaitingAtFeeCap()).isZero();
         }
     }
 
