@@ -59,13 +59,19 @@ public final class ServerNode implements AutoCloseable {
     private final RegistrationVerifier verifier;
     private final ServerDirectory directory;
     private final NextHops nextHops;
-    /** Relay authorisations, one at a time, off the mail's thread. */
-    private final java.util.concurrent.ExecutorService relayAuthorisations =
-        java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "regmail-relay-authorisation");
-            thread.setDaemon(true);
-            return thread;
-        });
+    /**
+     * Relay authorisations, one run at a time, off the mail's thread. A run sends everything
+     * stored when it starts, so one run waiting behind the current one is enough: a burst of
+     * relayed mail leaves at most one task in memory, the rest are dropped.
+     */
+    private static final int RELAY_AUTHORISATION_PAGE = 50;
+    private final java.util.concurrent.ThreadPoolExecutor relayAuthorisations =
+        new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(1), runnable -> {
+                Thread thread = new Thread(runnable, "regmail-relay-authorisation");
+                thread.setDaemon(true);
+                return thread;
+            }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
     private final java.util.concurrent.ScheduledExecutorService deferredChecks =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "regmail-deferred-checks");
@@ -185,16 +191,40 @@ public final class ServerNode implements AutoCloseable {
     private void authoriseRelay(RegistrationRef ref, String relay) {
         store.queueRelayAuthorisation(new RelayAuthorisation(ref.registration(), ref.salt(),
             ref.owner(), relay));
+        scheduleRelayAuthorisations();
+    }
+
+    /** Asks for a background run of {@link #runRelayAuthorisations()} (at most one waits). */
+    void scheduleRelayAuthorisations() {
         relayAuthorisations.execute(this::runRelayAuthorisations);
     }
 
+    /** Background runs waiting to start: never more than one. */
+    int relayAuthorisationRunsWaiting() {
+        return relayAuthorisations.getQueue().size();
+    }
+
     /**
-     * Sends the relay authorisations waiting in the store; stops at the first the node cannot
-     * take (it is tried again later). Returns how many were settled.
+     * Sends the relay authorisations waiting in the store, a page at a time until none is left;
+     * stops at the first the node cannot take (it is tried again later). Returns how many were
+     * settled.
      */
     public synchronized int runRelayAuthorisations() {
         int settled = 0;
-        for (RelayAuthorisation a : store.pendingRelayAuthorisations(50)) {
+        while (true) {
+            List<RelayAuthorisation> page =
+                store.pendingRelayAuthorisations(RELAY_AUTHORISATION_PAGE);
+            int settledInPage = runRelayAuthorisations(page);
+            settled += settledInPage;
+            if (settledInPage < page.size() || page.size() < RELAY_AUTHORISATION_PAGE) {
+                return settled;
+            }
+        }
+    }
+
+    private int runRelayAuthorisations(List<RelayAuthorisation> page) {
+        int settled = 0;
+        for (RelayAuthorisation a : page) {
             try {
                 if (!Boolean.TRUE.equals(gateway.read("checking relay " + a.relay(),
                     gateway.registration(a.registration()).isAuthorisedRelay(a.relay())))) {

@@ -181,6 +181,38 @@ class ServerNodeTest {
         assertThat(sender.store().ledger()).hasSize(1);
     }
 
+    @Test
+    void shouldSettleEveryStoredRelayAuthorisationInOneRunPastThePageSize() throws Exception {
+        TestRegistrations.Created created = register(CHAIN.anvil().latestTimestamp() + 86_400);
+        for (int i = 0; i < 60; i++) {
+            // Relays the directory never approved: refused by the contracts at the estimate,
+            // logged and dropped without a transaction.
+            sender.store().queueRelayAuthorisation(new org.regmail.core.store.RelayAuthorisation(
+                created.registration(), created.registrationSalt(), OWNER.getAddress(),
+                org.web3j.crypto.Keys.toChecksumAddress(String.format("0x%040x", 0x1000 + i))));
+        }
+        long nonce = CHAIN.web3j().ethGetTransactionCount(SENDER.getAddress(),
+            org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send()
+            .getTransactionCount().longValueExact();
+
+        assertThat(sender.runRelayAuthorisations()).isEqualTo(60);
+        assertThat(sender.store().pendingRelayAuthorisations(100)).isEmpty();
+        assertThat(CHAIN.web3j().ethGetTransactionCount(SENDER.getAddress(),
+                org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send()
+            .getTransactionCount().longValueExact())
+            .as("no gas spent on relays the contracts refuse").isEqualTo(nonce);
+    }
+
+    @Test
+    void shouldKeepAtMostOneRelayAuthorisationRunWaitingWhateverTheBurst() {
+        synchronized (sender) { // holds the running authorisation run at its start
+            for (int i = 0; i < 1_000; i++) {
+                sender.scheduleRelayAuthorisations();
+            }
+            assertThat(sender.relayAuthorisationRunsWaiting()).isLessThanOrEqualTo(1);
+        }
+    }
+
     static void awaitRelayAuthorised(String registration, String relay) throws Exception {
         org.regmail.core.evidence.TrailReader reader =
             new org.regmail.core.evidence.TrailReader(CHAIN.web3j(), CHAIN.rpcUrl());
