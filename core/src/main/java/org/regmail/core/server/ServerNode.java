@@ -143,7 +143,7 @@ public final class ServerNode implements AutoCloseable {
         byte[] contentHash = ContentCommitment.contentHash(message);
         VerifiedMail mail;
         try {
-            mail = verifier.verifyHashed(headerValue, contentHash, recipients);
+            mail = verifier.verifyOpened(envelope, contentHash, recipients);
         } catch (ChainException e) {
             if (!e.isUnreachable()) {
                 throw e;
@@ -258,7 +258,7 @@ public final class ServerNode implements AutoCloseable {
         byte[] contentHash = ContentCommitment.contentHash(message);
         VerifiedMail mail;
         try {
-            mail = verifier.verifyHashed(headerValue, contentHash, recipients);
+            mail = verifier.verifyOpened(envelope, contentHash, recipients);
         } catch (ChainException e) {
             if (!e.isUnreachable()) {
                 throw e;
@@ -320,12 +320,12 @@ public final class ServerNode implements AutoCloseable {
                             List<String> rejectedRecipients,
                             Function<String, String> messageKeyFor)
         throws RegistrationRefused {
-        verifier.open(headerValue);
+        RegistrationEnvelope envelope = verifier.open(headerValue);
         byte[] contentHash = ContentCommitment.contentHash(message);
         List<String> all = new ArrayList<>(localRecipients);
         all.addAll(rejectedRecipients);
         try {
-            VerifiedMail mail = verifier.verifyHashed(headerValue, contentHash, all);
+            VerifiedMail mail = verifier.verifyOpened(envelope, contentHash, all);
             return applyDelivery(mail, canonical(localRecipients), messageKeyFor, false);
         } catch (ChainException e) {
             if (!localRecipients.isEmpty()) {
@@ -409,10 +409,10 @@ public final class ServerNode implements AutoCloseable {
      */
     public List<Integer> reject(String headerValue, byte[] message, List<String> localRecipients)
         throws RegistrationRefused {
-        verifier.open(headerValue);
+        RegistrationEnvelope envelope = verifier.open(headerValue);
         byte[] contentHash = ContentCommitment.contentHash(message);
         try {
-            return applyDelivery(verifier.verifyHashed(headerValue, contentHash, localRecipients),
+            return applyDelivery(verifier.verifyOpened(envelope, contentHash, localRecipients),
                 Set.of(), recipient -> recipient, false).rejected().stream()
                 .map(Delivered::index).toList();
         } catch (ChainException e) {
