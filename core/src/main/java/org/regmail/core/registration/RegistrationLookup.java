@@ -36,12 +36,17 @@ import org.web3j.protocol.core.methods.response.Log;
  * newest {@value #FIRST_WINDOW} blocks first (a mail usually travels right after its
  * registration), then at windows four times wider each, back to the block the Master was
  * deployed in and never before it. That block is found once, from the first
- * {@code RoleGranted} event the Master's constructor emitted, unless it is given.
+ * {@code RoleGranted} event the Master's constructor emitted, unless it is given. The first
+ * window runs up to {@code latest} from a head block read at most every
+ * {@value #HEAD_REFRESH_SECONDS} s, so a lookup is one request, not two: a stale head only
+ * widens that window.
  */
 public final class RegistrationLookup {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationLookup.class);
     /** Blocks in the first, newest window of the search. */
     static final long FIRST_WINDOW = 256;
+    /** How long a head block read with {@code eth_blockNumber} is used. */
+    static final long HEAD_REFRESH_SECONDS = 10;
     private static final int CACHE_SIZE = 10_000;
     private static final String ROLE_GRANTED = EventEncoder.encode(
         EmailRegistrationMaster.ROLEGRANTED_EVENT);
@@ -53,6 +58,9 @@ public final class RegistrationLookup {
     private final String node;
     /** The Master's deployment block, or -1 until it is known. */
     private volatile long deploymentBlock;
+    /** The newest block known, or -1; and when it was read from the node (System.nanoTime). */
+    private volatile long head = -1;
+    private volatile long headReadAt;
     private final Map<String, RegistrationInfo> cache = Collections.synchronizedMap(
         new LinkedHashMap<>(256, 0.75f, true) {
             @Override
@@ -92,21 +100,24 @@ public final class RegistrationLookup {
             return Optional.of(cached);
         }
         long floor = deploymentBlock();
-        long to = latestBlock();
-        long width = FIRST_WINDOW;
-        List<EthLog.LogResult> logs = List.of();
-        while (logs.isEmpty() && to >= floor) {
-            long from = Math.max(floor, to - width + 1);
-            logs = logs(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(to)),
-                REGISTRATION_CREATED, "0x" + TypeEncoder.encode(new Address(key)));
-            to = from - 1;
+        String topic = "0x" + TypeEncoder.encode(new Address(key));
+        long from = Math.max(floor, head() - FIRST_WINDOW + 1);
+        List<EthLog.LogResult> logs = logs(block(from), DefaultBlockParameterName.LATEST,
+            REGISTRATION_CREATED, topic);
+        long width = FIRST_WINDOW * 4;
+        while (logs.isEmpty() && from > floor) {
+            long to = from - 1;
+            from = Math.max(floor, to - width + 1);
+            logs = logs(block(from), block(to), REGISTRATION_CREATED, topic);
             width *= 4;
         }
         if (logs.isEmpty()) {
             return Optional.empty();
         }
         Log log = (Log) logs.get(0).get();
+        if (log.getBlockNumber().longValueExact() > head) {
+            head = log.getBlockNumber().longValueExact();
+        }
         EmailRegistrationMaster.RegistrationCreatedEventResponse event =
             EmailRegistrationMaster.getRegistrationCreatedEventFromLog(log);
         RegistrationInfo info = new RegistrationInfo(key, event.owner.toLowerCase(Locale.ROOT),
@@ -151,6 +162,19 @@ public final class RegistrationLookup {
         long first = ((Log) granted.get(0).get()).getBlockNumber().longValueExact();
         deploymentBlock = first;
         return first;
+    }
+
+    private static DefaultBlockParameter block(long number) {
+        return DefaultBlockParameter.valueOf(BigInteger.valueOf(number));
+    }
+
+    private long head() throws ChainException {
+        long now = System.nanoTime();
+        if (head < 0 || now - headReadAt > HEAD_REFRESH_SECONDS * 1_000_000_000L) {
+            head = latestBlock();
+            headReadAt = now;
+        }
+        return head;
     }
 
     private long latestBlock() throws ChainException {

@@ -36,6 +36,8 @@ class RegistrationLookupTest {
 
     /** The {@code eth_getLogs} ranges sent, as "from..to" in the request's own words. */
     final List<String> searched = new ArrayList<>();
+    /** Every request's method. */
+    final List<String> methods = new ArrayList<>();
     Web3j web3j;
     RegistrationLookup lookup;
 
@@ -54,6 +56,7 @@ class RegistrationLookupTest {
             @Override
             public <T extends Response> T send(Request request, Class<T> responseType)
                 throws IOException {
+                methods.add(request.getMethod());
                 if (request.getMethod().equals("eth_getLogs")) {
                     EthFilter filter = (EthFilter) request.getParams().get(0);
                     searched.add(filter.getFromBlock().getValue() + ".."
@@ -87,7 +90,11 @@ class RegistrationLookupTest {
     }
 
     static String range(long from, long to) {
-        return "0x" + Long.toHexString(from) + "..0x" + Long.toHexString(to);
+        return range(from) + ".." + range(to);
+    }
+
+    static String range(long block) {
+        return "0x" + Long.toHexString(block);
     }
 
     @Test
@@ -103,15 +110,21 @@ class RegistrationLookupTest {
         mine(400);
         TestRegistrations.Created created = register();
         long createdAt = latest();
+        TestRegistrations.Created next = register();
 
         RegistrationInfo info = lookup.find(created.registration()).orElseThrow();
         lookup.find(created.registration());
+        RegistrationInfo nextInfo = lookup.find(next.registration()).orElseThrow();
 
         assertThat(info.block()).isEqualTo(BigInteger.valueOf(createdAt));
         assertThat(info.owner()).isEqualTo(OWNER.getAddress());
-        assertThat(searched).as("the deployment block once, then one window, then the cache")
+        assertThat(nextInfo.block()).isEqualTo(BigInteger.valueOf(createdAt + 1));
+        assertThat(searched).as("the deployment block once, then one window per registration")
             .containsExactly("earliest..latest",
-                range(createdAt - RegistrationLookup.FIRST_WINDOW + 1, createdAt));
+                range(createdAt + 1 - RegistrationLookup.FIRST_WINDOW + 1) + "..latest",
+                range(createdAt + 1 - RegistrationLookup.FIRST_WINDOW + 1) + "..latest");
+        assertThat(methods).as("the head block is read once, the cached answer asks nothing")
+            .containsExactly("eth_getLogs", "eth_blockNumber", "eth_getLogs", "eth_getLogs");
     }
 
     @Test
@@ -125,7 +138,7 @@ class RegistrationLookupTest {
 
         assertThat(info.block()).isEqualTo(BigInteger.valueOf(createdAt));
         assertThat(searched).containsExactly("earliest..latest",
-            range(top - 255, top), range(top - 1279, top - 256),
+            range(top - 255) + "..latest", range(top - 1279, top - 256),
             range(deploymentBlock, top - 1280));
     }
 
@@ -134,11 +147,9 @@ class RegistrationLookupTest {
         throws Exception {
         lookup = new RegistrationLookup(web3j, deployment.master().getContractAddress(),
             CHAIN.rpcUrl(), deploymentBlock);
-        long top = latest();
-
         assertThat(lookup.find("0x00000000000000000000000000000000000000aa")).isEmpty();
 
         assertThat(searched).as("no search for the deployment block: it was given")
-            .containsExactly(range(deploymentBlock, top));
+            .containsExactly(range(deploymentBlock) + "..latest");
     }
 }
