@@ -96,27 +96,26 @@ public class RecordDelivery extends GenericMailet {
         byte[] message = MailAttributes.bytes(mail.getMessage());
         String messageId = String.valueOf(mail.getMessage().getMessageID());
         try {
+            // One verification and one store transaction for the whole mail: the envelope is
+            // opened and the owner's signature recovered once, whatever the mix of recipients.
+            List<String> refused = new ArrayList<>(missing);
+            refused.addAll(full);
+            ServerNode.Delivery delivery = node.deliver(header.get(), message, existing, refused,
+                recipient -> pendingKey(recipient, messageId));
+            if (delivery.deferred()) {
+                RegisteredMailMetrics.increment("deferred");
+            }
+            for (ServerNode.Delivered d : delivery.delivered()) {
+                LOG.info("registered mail ({}) {} queued for recipient {}", mail.getName(),
+                    d.status(), d.index());
+            }
+            for (ServerNode.Delivered d : delivery.rejected()) {
+                LOG.info("registered mail ({}): REJECTED queued for recipient {} ({})",
+                    mail.getName(), d.index(), isListed(full, d.recipient())
+                        ? "mailbox full" : "no such mailbox");
+            }
             if (!existing.isEmpty()) {
-                ServerNode.Delivery delivery = node.deliver(header.get(), message, existing,
-                    recipient -> pendingKey(recipient, messageId));
-                if (delivery.deferred()) {
-                    RegisteredMailMetrics.increment("deferred");
-                }
-                for (ServerNode.Delivered d : delivery.delivered()) {
-                    LOG.info("registered mail ({}) {} queued for recipient {}", mail.getName(),
-                        d.status(), d.index());
-                }
                 RegisteredMailMetrics.increment("delivered");
-            }
-            if (!missing.isEmpty()) {
-                List<Integer> rejected = node.reject(header.get(), message, missing);
-                LOG.info("registered mail ({}): REJECTED queued for recipients {} "
-                    + "(no such mailbox)", mail.getName(), rejected);
-            }
-            if (!full.isEmpty()) {
-                List<Integer> rejected = node.reject(header.get(), message, full);
-                LOG.info("registered mail ({}): REJECTED queued for recipients {} (mailbox full)",
-                    mail.getName(), rejected);
             }
             MailAttributes.setHeader(mail, Optional.empty());
             MailAttributes.markHandled(mail);
@@ -125,6 +124,10 @@ public class RecordDelivery extends GenericMailet {
         } catch (Exception e) {
             Ordinary.goOn(mail, LOG, "UNAVAILABLE", e.toString());
         }
+    }
+
+    private static boolean isListed(List<String> recipients, String address) {
+        return recipients.stream().anyMatch(r -> r.equalsIgnoreCase(address));
     }
 
     /**

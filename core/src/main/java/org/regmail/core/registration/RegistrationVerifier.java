@@ -79,8 +79,16 @@ public final class RegistrationVerifier {
     public VerifiedMail verifyHashed(String headerValue, byte[] contentHash,
                                      Collection<String> recipients)
         throws RegistrationRefused, ChainException {
-        RegistrationEnvelope envelope = open(headerValue);
+        return verifyOpened(open(headerValue), contentHash, recipients);
+    }
 
+    /**
+     * As {@link #verifyHashed} for an envelope {@link #open(String) opened} before: opening
+     * is an ECIES decryption (a secp256k1 multiplication), done once per mail and server.
+     */
+    public VerifiedMail verifyOpened(RegistrationEnvelope envelope, byte[] contentHash,
+                                     Collection<String> recipients)
+        throws RegistrationRefused, ChainException {
         Optional<RegistrationInfo> found = lookup.find(envelope.registration());
         if (found.isEmpty()) {
             throw new RegistrationRefused(RegistrationRefused.Reason.UNKNOWN_REGISTRATION,

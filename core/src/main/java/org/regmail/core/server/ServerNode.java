@@ -4,10 +4,12 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.regmail.contracts.Status;
@@ -27,6 +29,7 @@ import org.regmail.core.registration.RegistrationVerifier;
 import org.regmail.core.registration.ServerDirectory;
 import org.regmail.core.registration.VerifiedMail;
 import org.regmail.core.commitment.ContentCommitment;
+import org.regmail.core.commitment.InvalidRecipientException;
 import org.regmail.core.store.DeferredCheck;
 import org.regmail.core.store.Disposition;
 import org.regmail.core.store.H2ServerStore;
@@ -146,7 +149,7 @@ public final class ServerNode implements AutoCloseable {
         byte[] contentHash = ContentCommitment.contentHash(message);
         VerifiedMail mail;
         try {
-            mail = verifier.verifyHashed(headerValue, contentHash, recipients);
+            mail = verifier.verifyOpened(envelope, contentHash, recipients);
         } catch (ChainException e) {
             if (!e.isUnreachable()) {
                 throw e;
@@ -285,7 +288,7 @@ public final class ServerNode implements AutoCloseable {
         byte[] contentHash = ContentCommitment.contentHash(message);
         VerifiedMail mail;
         try {
-            mail = verifier.verifyHashed(headerValue, contentHash, recipients);
+            mail = verifier.verifyOpened(envelope, contentHash, recipients);
         } catch (ChainException e) {
             if (!e.isUnreachable()) {
                 throw e;
@@ -310,10 +313,12 @@ public final class ServerNode implements AutoCloseable {
      * What the recipient's server decided for a registered mail before delivering it.
      *
      * @param delivered the recipients recorded (empty when deferred)
+     * @param rejected the recipients REJECTED was newly queued for (empty when deferred)
      * @param deferred true when the chain could not be asked: the check and its records wait
      *     in the store and happen as soon as the node answers
      */
-    public record Delivery(List<Delivered> delivered, boolean deferred) {
+    public record Delivery(List<Delivered> delivered, List<Delivered> rejected,
+                           boolean deferred) {
     }
 
     /**
@@ -329,40 +334,101 @@ public final class ServerNode implements AutoCloseable {
     public Delivery deliver(String headerValue, byte[] message, List<String> localRecipients,
                             Function<String, String> messageKeyFor)
         throws RegistrationRefused {
-        verifier.open(headerValue);
+        return deliver(headerValue, message, localRecipients, List.of(), messageKeyFor);
+    }
+
+    /**
+     * As {@link #deliver(String, byte[], List, Function)}, for a mail that also has local
+     * recipients the server cannot deliver to (no such mailbox, over quota): REJECTED is queued
+     * for those. The mail is verified once for both (opening the envelope and recovering the
+     * owner's signature are the costly steps), and its records and dispositions are written in
+     * one store transaction.
+     *
+     * @param rejectedRecipients local recipients to record REJECTED for
+     */
+    public Delivery deliver(String headerValue, byte[] message, List<String> localRecipients,
+                            List<String> rejectedRecipients,
+                            Function<String, String> messageKeyFor)
+        throws RegistrationRefused {
+        RegistrationEnvelope envelope = verifier.open(headerValue);
         byte[] contentHash = ContentCommitment.contentHash(message);
+        List<String> all = new ArrayList<>(localRecipients);
+        all.addAll(rejectedRecipients);
         try {
-            return new Delivery(applyDelivery(verifier.verifyHashed(headerValue, contentHash,
-                localRecipients), messageKeyFor), false);
+            VerifiedMail mail = verifier.verifyOpened(envelope, contentHash, all);
+            return applyDelivery(mail, canonical(localRecipients), messageKeyFor, false);
         } catch (ChainException e) {
-            List<String> keys = localRecipients.stream().map(messageKeyFor).toList();
-            store.defer(new DeferredCheck(0, DeferredCheck.Kind.DELIVERY, headerValue, contentHash,
-                localRecipients, keys, Instant.now()));
+            if (!localRecipients.isEmpty()) {
+                List<String> keys = localRecipients.stream().map(messageKeyFor).toList();
+                store.defer(new DeferredCheck(0, DeferredCheck.Kind.DELIVERY, headerValue,
+                    contentHash, localRecipients, keys, Instant.now()));
+            }
+            if (!rejectedRecipients.isEmpty()) {
+                store.defer(new DeferredCheck(0, DeferredCheck.Kind.REJECTION, headerValue,
+                    contentHash, rejectedRecipients, rejectedRecipients, Instant.now()));
+            }
             LOG.warn("registered mail for {} recipients delivered; its check waits for the chain "
                 + "({})", localRecipients.size(), e.getMessage());
-            return new Delivery(List.of(), true);
+            return new Delivery(List.of(), List.of(), true);
         }
     }
 
-    private List<Delivered> applyDelivery(VerifiedMail mail, Function<String, String> keyFor) {
+    /** The recipients' addresses as {@link VerifiedMail#recipientIndexes()} names them. */
+    private static Set<String> canonical(List<String> recipients) {
+        Set<String> result = new HashSet<>();
+        for (String recipient : recipients) {
+            try {
+                result.add(ContentCommitment.canonicalAddress(recipient));
+            } catch (InvalidRecipientException e) {
+                // not an address anyone could have registered: the verifier skips it too
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Queues DELIVERED (or DELIVERED_ALTERED) for the matched recipients in {@code toDeliver}
+     * and REJECTED for the other matched ones, and remembers the delivered messages, in one
+     * store transaction.
+     *
+     * @param resolveAliases whether a message key may have been re-keyed while the check
+     *     waited (only for deferred checks; see {@link #rekey})
+     */
+    private Delivery applyDelivery(VerifiedMail mail, Set<String> toDeliver,
+                                   Function<String, String> keyFor, boolean resolveAliases) {
         Status status = mail.contentIntact() ? Status.DELIVERED : Status.DELIVERED_ALTERED;
         List<Delivered> delivered = new ArrayList<>();
+        List<Delivered> rejected = new ArrayList<>();
+        List<RecordRequest> requests = new ArrayList<>();
+        List<Disposition> dispositions = new ArrayList<>();
         for (Map.Entry<String, Integer> recipient : mail.recipientIndexes().entrySet()) {
+            int index = recipient.getValue();
             if (!credentials.getAddress().equalsIgnoreCase(
-                mail.info().recipientServers().get(recipient.getValue()))) {
+                mail.info().recipientServers().get(index))) {
                 LOG.warn("registered mail {}: recipient {} is expected at another server; "
-                    + "not recorded here", mail.registration(), recipient.getValue());
+                    + "not recorded here", mail.registration(), index);
                 continue;
             }
-            enqueue(new RecordRequest(mail.registration(), mail.registrationSalt(),
-                recipient.getValue(), status, mail.owner()));
+            if (!toDeliver.contains(recipient.getKey())) {
+                requests.add(new RecordRequest(mail.registration(), mail.registrationSalt(),
+                    index, Status.REJECTED, mail.owner()));
+                rejected.add(new Delivered(recipient.getKey(), index, Status.REJECTED));
+                continue;
+            }
+            requests.add(new RecordRequest(mail.registration(), mail.registrationSalt(), index,
+                status, mail.owner()));
             String key = keyFor.apply(recipient.getKey());
-            store.remember(new Disposition(store.aliasOf(key).orElse(key), recipient.getKey(),
-                mail.registration(), mail.registrationSalt(), recipient.getValue(), mail.owner(),
-                mail.info().deadline()));
-            delivered.add(new Delivered(recipient.getKey(), recipient.getValue(), status));
+            if (resolveAliases) {
+                key = store.aliasOf(key).orElse(key);
+            }
+            dispositions.add(new Disposition(key, recipient.getKey(), mail.registration(),
+                mail.registrationSalt(), index, mail.owner(), mail.info().deadline()));
+            delivered.add(new Delivered(recipient.getKey(), index, status));
         }
-        return delivered;
+        List<RecordRequest> queued = enqueue(requests, dispositions);
+        rejected.removeIf(r -> queued.stream().noneMatch(q -> q.status() == Status.REJECTED
+            && q.recipientIndex() == r.index()));
+        return new Delivery(delivered, rejected, false);
     }
 
     /**
@@ -373,27 +439,17 @@ public final class ServerNode implements AutoCloseable {
      */
     public List<Integer> reject(String headerValue, byte[] message, List<String> localRecipients)
         throws RegistrationRefused {
-        verifier.open(headerValue);
+        RegistrationEnvelope envelope = verifier.open(headerValue);
         byte[] contentHash = ContentCommitment.contentHash(message);
         try {
-            return applyRejection(verifier.verifyHashed(headerValue, contentHash, localRecipients));
+            return applyDelivery(verifier.verifyOpened(envelope, contentHash, localRecipients),
+                Set.of(), recipient -> recipient, false).rejected().stream()
+                .map(Delivered::index).toList();
         } catch (ChainException e) {
             store.defer(new DeferredCheck(0, DeferredCheck.Kind.REJECTION, headerValue, contentHash,
                 localRecipients, localRecipients, Instant.now()));
             return List.of();
         }
-    }
-
-    private List<Integer> applyRejection(VerifiedMail mail) {
-        List<Integer> rejected = new ArrayList<>();
-        for (int index : mail.recipientIndexes().values()) {
-            if (credentials.getAddress().equalsIgnoreCase(mail.info().recipientServers().get(index))
-                && enqueue(new RecordRequest(mail.registration(), mail.registrationSalt(), index,
-                    Status.REJECTED, mail.owner()))) {
-                rejected.add(index);
-            }
-        }
-        return rejected;
     }
 
     /**
@@ -424,9 +480,10 @@ public final class ServerNode implements AutoCloseable {
                         keys.put(check.recipients().get(i).toLowerCase(Locale.ROOT),
                             check.messageKeys().get(i));
                     }
-                    applyDelivery(mail, recipient -> keys.getOrDefault(recipient, recipient));
+                    applyDelivery(mail, mail.recipientIndexes().keySet(),
+                        recipient -> keys.getOrDefault(recipient, recipient), true);
                 } else {
-                    applyRejection(mail);
+                    applyDelivery(mail, Set.of(), recipient -> recipient, false);
                 }
                 LOG.info("registered mail {}: deferred check done, records queued",
                     mail.registration());
@@ -454,12 +511,14 @@ public final class ServerNode implements AutoCloseable {
             return false;
         }
         Disposition d = found.get();
+        List<RecordRequest> requests = new ArrayList<>();
         if (status == Status.READ) {
-            enqueue(new RecordRequest(d.registration(), d.salt(), d.recipientIndex(),
+            requests.add(new RecordRequest(d.registration(), d.salt(), d.recipientIndex(),
                 Status.DOWNLOADED, d.owner())); // reading shows the content was downloaded
         }
-        enqueue(new RecordRequest(d.registration(), d.salt(), d.recipientIndex(), status,
+        requests.add(new RecordRequest(d.registration(), d.salt(), d.recipientIndex(), status,
             d.owner()));
+        enqueue(requests, List.of());
         if (status == Status.DELETED) {
             store.forget(messageKey);
         }
@@ -468,17 +527,9 @@ public final class ServerNode implements AutoCloseable {
 
     /** Re-keys a remembered message (e.g. once the mailbox has given it its own id). */
     public void rekey(String oldKey, String newKey) {
-        Optional<Disposition> known = store.disposition(oldKey);
-        if (known.isEmpty()) {
-            if (store.isDeferred(oldKey)) {
-                store.alias(oldKey, newKey); // its check waits for the chain: use the new key then
-            }
-            return;
+        if (!store.rekey(oldKey, newKey) && store.isDeferred(oldKey)) {
+            store.alias(oldKey, newKey); // its check waits for the chain: use the new key then
         }
-        Disposition d = known.get();
-        store.remember(new Disposition(newKey, d.user(), d.registration(), d.salt(),
-            d.recipientIndex(), d.owner(), d.deadline()));
-        store.forget(oldKey);
     }
 
     /**
@@ -507,19 +558,36 @@ public final class ServerNode implements AutoCloseable {
     }
 
     private void queue(RegistrationRef ref, Status status) {
+        List<RecordRequest> requests = new ArrayList<>();
         for (int index : ref.indexes()) {
-            enqueue(new RecordRequest(ref.registration(), ref.salt(), index, status, ref.owner()));
+            requests.add(new RecordRequest(ref.registration(), ref.salt(), index, status,
+                ref.owner()));
         }
+        enqueue(requests, List.of());
     }
 
     private boolean enqueue(RecordRequest request) {
-        if (store.isEscrowExhausted(request.registration(), request.recipientIndex())) {
-            LOG.info("registered mail {}: {} for recipient {} not recorded, its escrow is used up",
-                request.registration(), request.status(), request.recipientIndex());
-            return false;
+        return !enqueue(List.of(request), List.of()).isEmpty();
+    }
+
+    /**
+     * Queues a mail's records, except for recipients whose escrow ran dry, and remembers its
+     * stored messages, in one store transaction; returns the records newly queued.
+     */
+    private List<RecordRequest> enqueue(List<RecordRequest> requests,
+                                        List<Disposition> dispositions) {
+        List<RecordRequest> payable = new ArrayList<>();
+        for (RecordRequest request : requests) {
+            if (store.isEscrowExhausted(request.registration(), request.recipientIndex())) {
+                LOG.info("registered mail {}: {} for recipient {} not recorded, its escrow is "
+                    + "used up", request.registration(), request.status(),
+                    request.recipientIndex());
+            } else {
+                payable.add(request);
+            }
         }
-        boolean queued = store.enqueue(request);
-        if (queued) {
+        List<RecordRequest> queued = store.enqueue(payable, dispositions);
+        for (RecordRequest request : queued) {
             LOG.info("registered mail {}: {} queued for recipient {}", request.registration(),
                 request.status(), request.recipientIndex());
         }

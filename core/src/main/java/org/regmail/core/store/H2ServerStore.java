@@ -15,6 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.regmail.contracts.Status;
@@ -25,7 +28,10 @@ import org.regmail.contracts.Status;
  * <p>{@code WRITE_DELAY=0} makes every commit reach the file before the call returns, so a
  * record queued just before a {@code kill -9} is still there at restart. H2 does not close the
  * database from its own shutdown hook ({@code DB_CLOSE_ON_EXIT=FALSE}): the server node closes
- * it after its last write.
+ * it after its last write. Each commit costs a write to the file, so a mail's writes go in one
+ * transaction ({@link #enqueue(List, List)}), and the escrow-exhausted marks, which only ever
+ * appear, are also kept in memory: checking one before each record costs no transaction. That
+ * is safe because H2 locks the file: no other process writes this store.
  */
 public final class H2ServerStore implements ServerStore {
     private static final String SCHEMA = """
@@ -105,7 +111,13 @@ public final class H2ServerStore implements ServerStore {
         );
         """;
 
+    /** How many times a record is queued again when another thread queued it meanwhile. */
+    private static final int DUPLICATE_RETRIES = 3;
+
     private final JdbcConnectionPool pool;
+    private final AtomicLong transactions = new AtomicLong();
+    /** "registration/index" of every escrow-exhausted mark, as in the exhausted table. */
+    private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
 
     private H2ServerStore(JdbcConnectionPool pool) {
         this.pool = pool;
@@ -125,9 +137,24 @@ public final class H2ServerStore implements ServerStore {
                     }
                 }
             }
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(
+                     "SELECT registration, recipient_index FROM exhausted")) {
+                while (rows.next()) {
+                    store.exhausted.add(exhaustedKey(rows.getString(1), rows.getInt(2)));
+                }
+            }
             return null;
         });
         return store;
+    }
+
+    /**
+     * Store transactions run since the store was opened, reads included (each takes a
+     * connection from the pool and ends with a commit): what the tests and benchmarks count.
+     */
+    public long transactions() {
+        return transactions.get();
     }
 
     @FunctionalInterface
@@ -141,6 +168,7 @@ public final class H2ServerStore implements ServerStore {
             try {
                 T result = work.run(connection);
                 connection.commit();
+                transactions.incrementAndGet();
                 return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -153,33 +181,61 @@ public final class H2ServerStore implements ServerStore {
 
     @Override
     public boolean enqueue(RecordRequest request) {
-        try {
-            return inTransaction(connection -> {
-                if (exists(connection, request.key())) {
-                    return false;
+        return !enqueue(List.of(request), List.of()).isEmpty();
+    }
+
+    @Override
+    public List<RecordRequest> enqueue(List<RecordRequest> requests,
+                                       List<Disposition> dispositions) {
+        if (requests.isEmpty() && dispositions.isEmpty()) {
+            return List.of();
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return inTransaction(connection -> {
+                    List<RecordRequest> queued = new ArrayList<>();
+                    for (RecordRequest request : requests) {
+                        if (insertIfAbsent(connection, request)) {
+                            queued.add(request);
+                        }
+                    }
+                    for (Disposition disposition : dispositions) {
+                        remember(connection, disposition);
+                    }
+                    return queued;
+                });
+            } catch (StoreException e) {
+                // Another thread queued one of the records between our check and our insert;
+                // the whole transaction was rolled back, and the next attempt skips that record.
+                if (attempt < DUPLICATE_RETRIES && e.getCause() instanceof SQLException sql
+                    && "23505".equals(sql.getSQLState())) {
+                    continue;
                 }
-                try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO outbox (record_key, registration, salt, recipient_index, status,
-                      owner, state, due_at, queued_at)
-                      VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)""")) {
-                    Timestamp now = Timestamp.from(Instant.now());
-                    insert.setString(1, request.key());
-                    insert.setString(2, request.registration());
-                    insert.setBytes(3, request.salt());
-                    insert.setInt(4, request.recipientIndex());
-                    insert.setInt(5, request.status().ordinal());
-                    insert.setString(6, request.owner());
-                    insert.setTimestamp(7, now);
-                    insert.setTimestamp(8, now);
-                    insert.executeUpdate();
-                    return true;
-                }
-            });
-        } catch (StoreException e) {
-            if (e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return false; // queued concurrently by another thread
+                throw e;
             }
-            throw e;
+        }
+    }
+
+    private static boolean insertIfAbsent(Connection connection, RecordRequest request)
+        throws SQLException {
+        if (exists(connection, request.key())) {
+            return false;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+            INSERT INTO outbox (record_key, registration, salt, recipient_index, status,
+              owner, state, due_at, queued_at)
+              VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)""")) {
+            Timestamp now = Timestamp.from(Instant.now());
+            insert.setString(1, request.key());
+            insert.setString(2, request.registration());
+            insert.setBytes(3, request.salt());
+            insert.setInt(4, request.recipientIndex());
+            insert.setInt(5, request.status().ordinal());
+            insert.setString(6, request.owner());
+            insert.setTimestamp(7, now);
+            insert.setTimestamp(8, now);
+            insert.executeUpdate();
+            return true;
         }
     }
 
@@ -426,40 +482,40 @@ public final class H2ServerStore implements ServerStore {
             }
             return null;
         });
+        exhausted.add(exhaustedKey(registration, recipientIndex));
     }
 
     @Override
     public boolean isEscrowExhausted(String registration, int recipientIndex) {
-        return inTransaction(connection -> {
-            try (PreparedStatement query = connection.prepareStatement(
-                "SELECT 1 FROM exhausted WHERE registration = ? AND recipient_index = ?")) {
-                query.setString(1, registration.toLowerCase());
-                query.setInt(2, recipientIndex);
-                try (ResultSet rows = query.executeQuery()) {
-                    return rows.next();
-                }
-            }
-        });
+        return exhausted.contains(exhaustedKey(registration, recipientIndex));
+    }
+
+    private static String exhaustedKey(String registration, int recipientIndex) {
+        return registration.toLowerCase() + "/" + recipientIndex;
     }
 
     @Override
     public void remember(Disposition d) {
         inTransaction(connection -> {
-            try (PreparedStatement merge = connection.prepareStatement("""
-                MERGE INTO disposition (message_key, mail_user, registration, salt,
-                  recipient_index, owner, deadline) KEY (message_key)
-                  VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
-                merge.setString(1, d.messageKey());
-                merge.setString(2, d.user());
-                merge.setString(3, d.registration().toLowerCase());
-                merge.setBytes(4, d.salt());
-                merge.setInt(5, d.recipientIndex());
-                merge.setString(6, d.owner());
-                merge.setLong(7, d.deadline());
-                merge.executeUpdate();
-            }
+            remember(connection, d);
             return null;
         });
+    }
+
+    private static void remember(Connection connection, Disposition d) throws SQLException {
+        try (PreparedStatement merge = connection.prepareStatement("""
+            MERGE INTO disposition (message_key, mail_user, registration, salt,
+              recipient_index, owner, deadline) KEY (message_key)
+              VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+            merge.setString(1, d.messageKey());
+            merge.setString(2, d.user());
+            merge.setString(3, d.registration().toLowerCase());
+            merge.setBytes(4, d.salt());
+            merge.setInt(5, d.recipientIndex());
+            merge.setString(6, d.owner());
+            merge.setLong(7, d.deadline());
+            merge.executeUpdate();
+        }
     }
 
     @Override
@@ -493,6 +549,33 @@ public final class H2ServerStore implements ServerStore {
                 delete.executeUpdate();
             }
             return null;
+        });
+    }
+
+    @Override
+    public boolean rekey(String oldKey, String newKey) {
+        return inTransaction(connection -> {
+            try (PreparedStatement known = connection.prepareStatement(
+                "SELECT 1 FROM disposition WHERE message_key = ?");
+                 PreparedStatement delete = connection.prepareStatement(
+                     "DELETE FROM disposition WHERE message_key = ?");
+                 PreparedStatement move = connection.prepareStatement(
+                     "UPDATE disposition SET message_key = ? WHERE message_key = ?")) {
+                known.setString(1, oldKey);
+                try (ResultSet rows = known.executeQuery()) {
+                    if (!rows.next()) {
+                        return false;
+                    }
+                }
+                if (!oldKey.equals(newKey)) {
+                    delete.setString(1, newKey); // as remember(): the new key's entry is replaced
+                    delete.executeUpdate();
+                }
+                move.setString(1, newKey);
+                move.setString(2, oldKey);
+                move.executeUpdate();
+                return true;
+            }
         });
     }
 

@@ -24,6 +24,16 @@ public interface ServerStore extends AutoCloseable {
     boolean enqueue(RecordRequest request);
 
     /**
+     * One mail's writes in one store transaction: queues the records (skipping those queued
+     * before, as {@link #enqueue(RecordRequest)} does) and remembers the stored messages (as
+     * {@link #remember(Disposition)} does). All or nothing: when a write fails, none is kept.
+     * A mail with several records costs one commit instead of one per record.
+     *
+     * @return the records newly queued, in the order given
+     */
+    List<RecordRequest> enqueue(List<RecordRequest> requests, List<Disposition> dispositions);
+
+    /**
      * Up to {@code limit} pending records due at {@code now}, in the protocol's order of
      * statuses (SUBMITTED before HANDED_OFF, DELIVERED before DOWNLOADED before READ…), oldest
      * first within a status, so that a batch never carries a record before the one it needs.
@@ -75,6 +85,10 @@ public interface ServerStore extends AutoCloseable {
     /** Remembers that a recipient's escrow share ran dry, so no more records are queued for it. */
     void markEscrowExhausted(String registration, int recipientIndex);
 
+    /**
+     * Whether {@link #markEscrowExhausted} was called for the recipient. The mark never goes
+     * away, so a store may answer from memory.
+     */
     boolean isEscrowExhausted(String registration, int recipientIndex);
 
     // ---------------------------------------------------------------- disposition index
@@ -89,6 +103,14 @@ public interface ServerStore extends AutoCloseable {
 
     /** Forgets a message (it reached a final status). */
     void forget(String messageKey);
+
+    /**
+     * Moves a remembered message to a new key (e.g. the mailbox gave it its own id), in one
+     * store transaction.
+     *
+     * @return false when nothing is remembered under {@code oldKey}
+     */
+    boolean rekey(String oldKey, String newKey);
 
     /**
      * Remembers that the message first known as {@code pendingKey} is now {@code storedKey},

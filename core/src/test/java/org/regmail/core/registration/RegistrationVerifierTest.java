@@ -77,6 +77,23 @@ class RegistrationVerifierTest {
     }
 
     @Test
+    void shouldVerifyAnEnvelopeOpenedBeforeAsItVerifiesTheHeader() throws Exception {
+        TestRegistrations.Created created = create(TestRegistrations.message());
+        String header = created.sealFor(SENDER_SERVER);
+        byte[] contentHash = org.regmail.core.commitment.ContentCommitment.contentHash(
+            TestRegistrations.message());
+
+        RegistrationEnvelope opened = senderSide.open(header);
+        VerifiedMail verified = senderSide.verifyOpened(opened, contentHash, RECIPIENTS);
+
+        assertThat(opened).isEqualTo(created.envelope());
+        assertThat(verified.registration()).isEqualTo(created.registration());
+        assertThat(verified.contentIntact()).isTrue();
+        assertThat(verified.recipientIndexes()).isEqualTo(
+            senderSide.verifyHashed(header, contentHash, RECIPIENTS).recipientIndexes());
+    }
+
+    @Test
     void shouldReportAlteredContentWithoutRefusing() throws Exception {
         TestRegistrations.Created created = create(TestRegistrations.message());
         byte[] altered = TestRegistrations.MESSAGE.replace("terms below", "new terms below")

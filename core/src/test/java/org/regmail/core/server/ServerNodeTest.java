@@ -286,6 +286,36 @@ class ServerNodeTest {
     }
 
     @Test
+    void shouldRecordDeliveredAndRejectedForOneMailInOneStoreTransaction() throws Exception {
+        TestRegistrations.Created created = TestRegistrations.create(deployment, OWNER, SENDER,
+            List.of("bob@recipient.example", "carol@recipient.example"),
+            List.of(RECIPIENT.getAddress(), RECIPIENT.getAddress()), TestRegistrations.message(),
+            CHAIN.anvil().latestTimestamp() + 86_400);
+        H2ServerStore store = (H2ServerStore) recipient.store();
+        long before = store.transactions();
+
+        ServerNode.Delivery delivery = recipient.deliver(created.sealFor(RECIPIENT),
+            TestRegistrations.message(), List.of("bob@recipient.example"),
+            List.of("carol@recipient.example"), rcpt -> "pending:" + rcpt);
+
+        assertThat(store.transactions() - before).as("records and disposition, one commit")
+            .isEqualTo(1);
+        assertThat(delivery.delivered()).containsExactly(
+            new ServerNode.Delivered("bob@recipient.example", 0, Status.DELIVERED));
+        assertThat(delivery.rejected()).containsExactly(
+            new ServerNode.Delivered("carol@recipient.example", 1, Status.REJECTED));
+        assertThat(store.disposition("pending:bob@recipient.example")).isPresent();
+        assertThat(store.disposition("pending:carol@recipient.example")).isEmpty();
+
+        recipient.rekey("pending:bob@recipient.example", "bob/msg-4");
+        assertThat(recipient.recordRecipientAction("bob/msg-4", Status.READ)).isTrue();
+        publish(recipient);
+
+        assertThat(onChain(created.registration(), 0, Status.READ)).isTrue();
+        assertThat(onChain(created.registration(), 1, Status.REJECTED)).isTrue();
+    }
+
+    @Test
     void shouldCarryRegistrationReferenceAsText() {
         RegistrationRef ref = new RegistrationRef("0x00000000000000000000000000000000000000AB",
             new byte[32], "0x00000000000000000000000000000000000000CD", List.of(0, 2));
