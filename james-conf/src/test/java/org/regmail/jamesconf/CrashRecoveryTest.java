@@ -41,9 +41,10 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 /**
  * The sender's James, a stock James 3.8.1 process with the drop-in JAR, killed with SIGKILL at
  * each step of a registered mail's pipeline and started again on the same working directory,
- * and the recipient's James killed with its DELIVERED still queued. After each restart: every record the crash interrupted
- * lands exactly once, the server's account has no transaction stuck in the pool, its ledger
- * bills every transaction it sent once, and the next mail goes through in full.
+ * and the recipient's James killed with its DELIVERED still queued. After each restart: every
+ * record the crash interrupted lands exactly once, the server's account has no transaction
+ * stuck in the pool, its ledger bills every transaction it sent once, and the next mail goes
+ * through in full.
  *
  * <p>The memory distribution keeps James's own mail queue in memory: a mail James accepted and
  * had not passed on yet dies with the process (the last test shows which way it went). What
