@@ -25,7 +25,7 @@ class GasTargetsTest {
         Map<String, GasReport.Row> byStep = rows.stream()
             .collect(Collectors.toMap(GasReport.Row::step, Function.identity(), (a, b) -> a));
         assertThat(byStep.get("create, 1 recipient").gas()).isLessThanOrEqualTo(160_000);
-        assertThat(byStep.get("each extra recipient (from 1 → 10)").gas())
+        assertThat(byStep.get("each extra recipient (from 1 to 10)").gas())
             .isLessThanOrEqualTo(30_000);
         assertThat(byStep.get("one event in its own transaction (SUBMITTED)").gas())
             .isLessThanOrEqualTo(60_000);

@@ -42,11 +42,11 @@ import org.web3j.crypto.Credentials;
  * keystore, store and ports, speaking real SMTP, IMAP and POP3 to each other on loopback.
  *
  * <pre>
- *                            ┌─▶ relay.example (RecordRelay) ───────────┐
- *   alice ─SMTP─▶ sender.example ─▶ plain relay (stock James, + footer) ─┼─▶ recipient.example
- *                (RecordSubmission,   ──────────── direct ───────────────┤   (accepts unknown
- *                 RecordHandOff)                                         │    users at RCPT)
- *                                                                        └─▶ other.example
+ *                            +-> relay.example (RecordRelay) ------------+
+ *   alice -SMTP-> sender.example -> plain relay (stock James, + footer) -+-> recipient.example
+ *                (RecordSubmission,   ------------ direct ----------------+   (accepts unknown
+ *                 RecordHandOff)                                         |    users at RCPT)
+ *                                                                        +-> other.example
  *                                                                            (stock RCPT check)
  * </pre>
  *

@@ -69,7 +69,7 @@ public final class GasReport {
         rows.add(row("create, 2 recipients", two, null));
         rows.add(row("create, 10 recipients", ten, null));
         long perExtra = (ten.getGasUsed().longValue() - one.getGasUsed().longValue()) / 9;
-        rows.add(new Row("each extra recipient (from 1 → 10)", perExtra, OptionalLong.of(30_000)));
+        rows.add(new Row("each extra recipient (from 1 to 10)", perExtra, OptionalLong.of(30_000)));
 
         // The very first credit of a server turns a zero slot non-zero (20,000 gas once ever);
         // what follows is the steady state every later record pays.

@@ -63,7 +63,7 @@ public final class ContentCommitment {
     /** Length of a salt, a content hash and a commitment, in bytes. */
     public static final int LENGTH = 32;
 
-    /** The longest address SMTP carries (RFC 5321 §4.5.3.1.3: a 256-octet path less "&lt;&gt;"). */
+    /** The longest address SMTP carries (RFC 5321 4.5.3.1.3: a 256-octet path less "&lt;&gt;"). */
     public static final int MAX_ADDRESS_LENGTH = 254;
 
     private ContentCommitment() {
