@@ -62,12 +62,13 @@ public final class ServerNode implements AutoCloseable {
     private final RegistrationVerifier verifier;
     private final ServerDirectory directory;
     private final NextHops nextHops;
+    /** Relay authorisations read from the store at a time. */
+    private static final int RELAY_AUTHORISATION_PAGE = 50;
     /**
      * Relay authorisations, one run at a time, off the mail's thread. A run sends everything
      * stored when it starts, so one run waiting behind the current one is enough: a burst of
      * relayed mail leaves at most one task in memory, the rest are dropped.
      */
-    private static final int RELAY_AUTHORISATION_PAGE = 50;
     private final java.util.concurrent.ThreadPoolExecutor relayAuthorisations =
         new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
             new java.util.concurrent.ArrayBlockingQueue<>(1), runnable -> {
