@@ -34,6 +34,7 @@ import org.regmail.core.sending.RegistrationTerms;
 import org.regmail.mailets.RegisteredMailMetrics;
 import org.regmail.mailets.RegisteredMailRuntime;
 import org.regmail.mailets.testing.JamesTestServer;
+import org.regmail.mailets.testing.MailetContainers;
 import org.regmail.mailets.testing.MailClients;
 import org.web3j.crypto.Credentials;
 import org.web3j.tx.ReadonlyTransactionManager;
@@ -62,85 +63,19 @@ class RegisteredMailAcrossJamesTest {
     static ChainGateway aliceGateway;
 
     static String recipientMailetContainer() {
-        return """
-            <mailetcontainer enableJmx="false">
-              <context><postmaster>postmaster@recipient.example</postmaster></context>
-              <spooler><threads>2</threads>
-                <errorRepository>memory://var/mail/error/</errorRepository></spooler>
-              <processors enableJmx="false">
-                <processor state="root" enableJmx="false">
-                  <mailet match="All" class="ToProcessor"><processor>transport</processor></mailet>
-                </processor>
-                <processor state="error" enableJmx="false">
-                  <mailet match="All" class="ToRepository">
-                    <repositoryPath>memory://var/mail/error/</repositoryPath>
-                  </mailet>
-                </processor>
-                <processor state="transport" enableJmx="false">
-                  <mailet match="All" class="RemoveMimeHeader"><name>bcc</name></mailet>
-                  <mailet match="org.regmail.mailets.HasRegisteredMailHeader"
-                          class="org.regmail.mailets.RecordDelivery"/>
-                  <mailet match="RecipientIsLocal" class="LocalDelivery"/>
-                  <mailet match="All" class="ToRepository">
-                    <repositoryPath>memory://var/mail/unhandled/</repositoryPath>
-                  </mailet>
-                </processor>
-              </processors>
-            </mailetcontainer>
-            """;
+        return MailetContainers.recipient()
+            .beforeDelivery(MailetContainers.mailet("org.regmail.mailets.HasRegisteredMailHeader",
+                "org.regmail.mailets.RecordDelivery"))
+            .xml();
     }
 
     static String senderMailetContainer(int gatewayPort) {
-        return """
-            <mailetcontainer enableJmx="false">
-              <context><postmaster>postmaster@sender.example</postmaster></context>
-              <spooler><threads>2</threads>
-                <errorRepository>memory://var/mail/error/</errorRepository></spooler>
-              <processors enableJmx="false">
-                <processor state="root" enableJmx="false">
-                  <mailet match="All" class="ToProcessor"><processor>transport</processor></mailet>
-                </processor>
-                <processor state="error" enableJmx="false">
-                  <mailet match="All" class="ToRepository">
-                    <repositoryPath>memory://var/mail/error/</repositoryPath>
-                  </mailet>
-                </processor>
-                <processor state="transport" enableJmx="false">
-                  <mailet match="All" class="RemoveMimeHeader"><name>bcc</name></mailet>
-                  <mailet match="org.regmail.mailets.HasRegisteredMailHeader"
-                          class="org.regmail.mailets.RecordSubmission"/>
-                  <mailet match="RecipientIsLocal" class="LocalDelivery"/>
-                  <mailet match="SMTPAuthSuccessful" class="ToProcessor">
-                    <processor>relay</processor>
-                  </mailet>
-                  <mailet match="All" class="ToRepository">
-                    <repositoryPath>memory://var/mail/relay-denied/</repositoryPath>
-                  </mailet>
-                </processor>
-                <processor state="relay" enableJmx="false">
-                  <mailet match="All" class="RemoteDelivery">
-                    <outgoingQueue>outgoing</outgoingQueue>
-                    <delayTime>500</delayTime>
-                    <maxRetries>2</maxRetries>
-                    <maxDnsProblemRetries>0</maxDnsProblemRetries>
-                    <deliveryThreads>2</deliveryThreads>
-                    <sendpartial>true</sendpartial>
-                    <gateway>127.0.0.1</gateway>
-                    <gatewayPort>%d</gatewayPort>
-                    <bounceProcessor>bounces</bounceProcessor>
-                    <onSuccess>handed-off</onSuccess>
-                  </mailet>
-                </processor>
-                <processor state="handed-off" enableJmx="false">
-                  <mailet match="All" class="org.regmail.mailets.RecordHandOff"/>
-                  <mailet match="All" class="Null"/>
-                </processor>
-                <processor state="bounces" enableJmx="false">
-                  <mailet match="All" class="Null"/>
-                </processor>
-              </processors>
-            </mailetcontainer>
-            """.formatted(gatewayPort);
+        return MailetContainers.sender(gatewayPort)
+            .beforeDelivery(MailetContainers.mailet("org.regmail.mailets.HasRegisteredMailHeader",
+                "org.regmail.mailets.RecordSubmission"))
+            .handedOff(MailetContainers.mailet("All", "org.regmail.mailets.RecordHandOff")
+                + MailetContainers.mailet("All", "Null"))
+            .xml();
     }
 
     static String properties(Credentials server, String domain, String name) throws Exception {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.regmail.mailets.seams.SeamEvents.Event;
 import org.regmail.mailets.testing.JamesTestServer;
+import org.regmail.mailets.testing.MailetContainers;
 import org.regmail.mailets.testing.MailClients;
 
 /**
@@ -26,68 +27,26 @@ class RemoteDeliveryOnSuccessTest {
 
     /** Server A: local mail for a.test, authenticated mail elsewhere through {@code gateway}. */
     static String senderMailetContainer(int gatewayPort) {
+        return MailetContainers.sender(gatewayPort)
+            .postmaster("postmaster@a.test")
+            .beforeDelivery("""
+                <mailet match="All" class="SetMailAttribute">
+                  <regmail.test.carried>set-before-the-queue</regmail.test.carried>
+                </mailet>
+                """)
+            .maxRetries(0)
+            .deliveryThreads(1)
+            .handedOff(recording("HANDED_OFF"))
+            .bounces(recording("BOUNCED"))
+            .xml();
+    }
+
+    private static String recording(String event) {
         return """
-            <mailetcontainer enableJmx="false">
-              <context>
-                <postmaster>postmaster@a.test</postmaster>
-              </context>
-              <spooler>
-                <threads>2</threads>
-                <errorRepository>memory://var/mail/error/</errorRepository>
-              </spooler>
-              <processors enableJmx="false">
-                <processor state="root" enableJmx="false">
-                  <mailet match="All" class="ToProcessor">
-                    <processor>transport</processor>
-                  </mailet>
-                </processor>
-                <processor state="error" enableJmx="false">
-                  <mailet match="All" class="ToRepository">
-                    <repositoryPath>memory://var/mail/error/</repositoryPath>
-                  </mailet>
-                </processor>
-                <processor state="transport" enableJmx="false">
-                  <mailet match="All" class="RemoveMimeHeader">
-                    <name>bcc</name>
-                  </mailet>
-                  <mailet match="All" class="SetMailAttribute">
-                    <regmail.test.carried>set-before-the-queue</regmail.test.carried>
-                  </mailet>
-                  <mailet match="RecipientIsLocal" class="LocalDelivery"/>
-                  <mailet match="SMTPAuthSuccessful" class="ToProcessor">
-                    <processor>relay</processor>
-                  </mailet>
-                  <mailet match="All" class="ToRepository">
-                    <repositoryPath>memory://var/mail/relay-denied/</repositoryPath>
-                  </mailet>
-                </processor>
-                <processor state="relay" enableJmx="false">
-                  <mailet match="All" class="RemoteDelivery">
-                    <outgoingQueue>outgoing</outgoingQueue>
-                    <delayTime>500</delayTime>
-                    <maxRetries>0</maxRetries>
-                    <maxDnsProblemRetries>0</maxDnsProblemRetries>
-                    <deliveryThreads>1</deliveryThreads>
-                    <sendpartial>true</sendpartial>
-                    <gateway>127.0.0.1</gateway>
-                    <gatewayPort>%d</gatewayPort>
-                    <bounceProcessor>bounces</bounceProcessor>
-                    <onSuccess>handed-off</onSuccess>
-                  </mailet>
-                </processor>
-                <processor state="handed-off" enableJmx="false">
-                  <mailet match="All" class="org.regmail.mailets.seams.RecordingMailet">
-                    <event>HANDED_OFF</event>
-                  </mailet>
-                </processor>
-                <processor state="bounces" enableJmx="false">
-                  <mailet match="All" class="org.regmail.mailets.seams.RecordingMailet">
-                    <event>BOUNCED</event>
-                  </mailet>
-                </processor>
-              </processors>
-            </mailetcontainer>
-            """.formatted(gatewayPort);
+            <mailet match="All" class="org.regmail.mailets.seams.RecordingMailet">
+              <event>%s</event>
+            </mailet>
+            """.formatted(event);
     }
 
     private static JamesTestServer recipientServer;
