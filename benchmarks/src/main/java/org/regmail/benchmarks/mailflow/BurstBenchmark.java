@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 
 import org.jfree.data.xy.XYSeries;
 import org.regmail.benchmarks.BenchChain;
+import org.regmail.benchmarks.BenchOptions;
 import org.regmail.benchmarks.MachineFacts;
 import org.regmail.benchmarks.Plots;
 import org.regmail.contracts.ContractErrors;
@@ -75,19 +76,19 @@ public final class BurstBenchmark {
     private static final String RECORD_REJECTED =
         EventEncoder.encode(EmailRegistrationMaster.RECORDREJECTED_EVENT);
 
-    private final Map<String, String> options;
+    private final BenchOptions options;
     private final Path work;
     private final BenchChain chain;
     private final List<JamesTestServer> servers = new ArrayList<>();
 
-    private BurstBenchmark(Map<String, String> options, Path work, BenchChain chain) {
+    private BurstBenchmark(BenchOptions options, Path work, BenchChain chain) {
         this.options = options;
         this.work = work;
         this.chain = chain;
     }
 
     int option(String key, int defaultValue) {
-        return Integer.parseInt(options.getOrDefault(key, String.valueOf(defaultValue)));
+        return options.integer(key, defaultValue);
     }
 
     /** One server's outbox as its store shows it. */
@@ -112,14 +113,7 @@ public final class BurstBenchmark {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
-        Map<String, String> options = new HashMap<>();
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            if (equals < 1) {
-                throw new IllegalArgumentException("arguments are key=value, got: " + arg);
-            }
-            options.put(arg.substring(0, equals), arg.substring(equals + 1));
-        }
+        BenchOptions options = BenchOptions.parse(args);
         PrintStream out = System.out;
         MachineFacts.print(out, "Burst of registered mails through the sender's server");
         Path work = Files.createTempDirectory("regmail-burst-");

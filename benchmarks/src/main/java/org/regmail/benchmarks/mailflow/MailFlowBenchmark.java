@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 
 import org.regmail.benchmarks.BenchChain;
+import org.regmail.benchmarks.BenchOptions;
 import org.regmail.benchmarks.MachineFacts;
 import org.regmail.benchmarks.Percentiles;
 import org.regmail.contracts.Status;
@@ -50,21 +51,21 @@ public final class MailFlowBenchmark {
     private static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration EVIDENCE_TIMEOUT = Duration.ofMinutes(5);
 
-    private final Map<String, String> options;
+    private final BenchOptions options;
     private final Path work;
     private final BenchChain chain;
     private final List<JamesTestServer> servers = new ArrayList<>();
     private final Map<String, Path> configurations = new HashMap<>();
     private long firstTimedBlock;
 
-    private MailFlowBenchmark(Map<String, String> options, Path work, BenchChain chain) {
+    private MailFlowBenchmark(BenchOptions options, Path work, BenchChain chain) {
         this.options = options;
         this.work = work;
         this.chain = chain;
     }
 
     int option(String key, int defaultValue) {
-        return Integer.parseInt(options.getOrDefault(key, String.valueOf(defaultValue)));
+        return options.integer(key, defaultValue);
     }
 
     /** One flow's measured rounds, added up. */
@@ -122,14 +123,7 @@ public final class MailFlowBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            if (equals < 1) {
-                throw new IllegalArgumentException("arguments are key=value, got: " + arg);
-            }
-            options.put(arg.substring(0, equals), arg.substring(equals + 1));
-        }
+        BenchOptions options = BenchOptions.parse(args);
         PrintStream out = System.out;
         MachineFacts.print(out, "Mail throughput and time to evidence");
         Path work = Files.createTempDirectory("regmail-mail-flow-");
