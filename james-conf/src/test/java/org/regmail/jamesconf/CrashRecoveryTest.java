@@ -5,9 +5,8 @@ import static org.regmail.jamesconf.StockDistributionTest.regmail;
 import static org.regmail.jamesconf.StockDistributionTest.runDirectory;
 
 import java.math.BigInteger;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +31,7 @@ import org.regmail.contracts.devchain.Anvil;
 import org.regmail.core.evidence.RegistrationTrail;
 import org.regmail.core.evidence.TrailEvent;
 import org.regmail.core.evidence.TrailReader;
-import org.regmail.core.sending.Deployment;
+import org.regmail.core.sending.PrivateFiles;
 import org.regmail.core.sending.SentMail;
 import org.regmail.core.sending.SentMailStore;
 import org.regmail.mailets.testing.MailClients;
@@ -62,9 +61,7 @@ class CrashRecoveryTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Pattern STATE_COUNT = Pattern.compile("\"(PENDING|SENT)\":(\\d+)");
 
-    private static Anvil anvil;
-    private static Path deploymentFile;
-    private static Deployment deployment;
+    private static DeployedChain chain;
     private static MailServer sender;
     private static MailServer recipient;
     private static Path alice;
@@ -75,38 +72,34 @@ class CrashRecoveryTest {
 
     @BeforeAll
     static void startChainAndServers() throws Exception {
-        anvil = Anvil.start();
-        deploymentFile = runDirectory("crash-chain").resolve("deployment.json");
-        Path admin = runDirectory("crash-admin");
-        regmail(admin, "deploy", "--rpc-url", anvil.rpcUrl(), "--dev-account", "0", "--out",
-            deploymentFile.toString());
-        deployment = Deployment.read(deploymentFile);
-        sender = server(admin, MailServer.Role.SENDER, "a.test");
-        recipient = server(admin, MailServer.Role.RECIPIENT, "b.test");
+        chain = DeployedChain.start();
+        sender = chain.server(LAYOUT, MailServer.Role.SENDER, "a.test");
+        recipient = chain.server(LAYOUT, MailServer.Role.RECIPIENT, "b.test");
+        chain.register(sender);
+        chain.register(recipient);
         sender.systemProperty("regmail.nexthop.port", String.valueOf(recipient.ports().smtp()));
         startRecipient(QUICK_OUTBOX_MILLIS);
         startSender(QUICK_OUTBOX_MILLIS);
         senderNonceBeforeMail = nonce(sender.address(), DefaultBlockParameterName.LATEST);
 
-        alice = runDirectory("crash-alice");
-        Path smtpPassword = alice.resolve("smtp-password");
-        Files.writeString(smtpPassword, PASSWORD + "\n");
-        Files.setPosixFilePermissions(smtpPassword, PosixFilePermissions.fromString("rw-------"));
+        alice = runDirectory("alice");
+        PrivateFiles.write(alice.resolve("smtp-password"),
+            (PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterAll
     static void stopAll() {
         MailServer.closeAll(java.util.stream.Stream.of(sender, recipient)
             .filter(java.util.Objects::nonNull).toList());
-        if (anvil != null) {
-            anvil.close();
+        if (chain != null) {
+            chain.close();
         }
     }
 
     /** Each test starts from a running sender with a quick outbox, whatever the last left. */
     @BeforeEach
     void senderRunningWithAQuickOutbox() throws Exception {
-        anvil.setAutomine(true);
+        chain.anvil.setAutomine(true);
         if (!sender.isRunning() || senderOutboxMillis != QUICK_OUTBOX_MILLIS) {
             restartSender(QUICK_OUTBOX_MILLIS);
         }
@@ -135,7 +128,7 @@ class CrashRecoveryTest {
     @Order(2)
     void shouldFinishATransactionSentButNotMinedWhenKilledWithoutSendingItTwice()
         throws Exception {
-        anvil.setAutomine(false);
+        chain.anvil.setAutomine(false);
         try {
             CompletableFuture<SentMail> sending =
                 CompletableFuture.supplyAsync(() -> send("in the pool when killed"));
@@ -143,7 +136,7 @@ class CrashRecoveryTest {
             // before the SMTP submission that follows it.
             while (!sending.isDone()) {
                 if (hasPendingTransaction(Anvil.devAccount(ALICE_ACCOUNT).getAddress())) {
-                    anvil.mine();
+                    chain.anvil.mine();
                 }
                 Thread.sleep(20);
             }
@@ -158,13 +151,13 @@ class CrashRecoveryTest {
             assertThat(nonce(sender.address(), DefaultBlockParameterName.LATEST))
                 .as("nothing mined while automine is off")
                 .isEqualTo(nonceBeforeKill);
-            anvil.setAutomine(true);
-            anvil.mine();
+            chain.anvil.setAutomine(true);
+            chain.anvil.mine();
 
             awaitBobHas(++bobMails);
             assertRecordedOnce(sent, Status.SUBMITTED, Status.HANDED_OFF, Status.DELIVERED);
         } finally {
-            anvil.setAutomine(true);
+            chain.anvil.setAutomine(true);
         }
         assertServerHealthy();
     }
@@ -256,14 +249,15 @@ class CrashRecoveryTest {
     }
 
     private static RegistrationTrail trail(SentMail sent) throws Exception {
-        return new TrailReader(anvil.web3j(), anvil.rpcUrl())
-            .read(deployment.master(), sent.registration(), 0).orElseThrow();
+        return new TrailReader(chain.anvil.web3j(), chain.anvil.rpcUrl())
+            .read(chain.deployment.master(), sent.registration(), 0).orElseThrow();
     }
 
     private static SentMail send(String subject) {
         try {
-            regmail(alice, "send", "--deployment", deploymentFile.toString(), "--dev-account",
-                String.valueOf(ALICE_ACCOUNT), "--from", "alice@a.test", "--to", "bob@b.test",
+            regmail(alice, "send", "--deployment", chain.deploymentFile.toString(),
+                "--dev-account", String.valueOf(ALICE_ACCOUNT), "--from", "alice@a.test",
+                "--to", "bob@b.test",
                 "--subject", subject, "--body", "Registered, then the server crashed.",
                 "--smtp-host", "127.0.0.1", "--smtp-port", String.valueOf(sender.ports().smtp()),
                 "--smtp-password-file", alice.resolve("smtp-password").toString(),
@@ -300,7 +294,7 @@ class CrashRecoveryTest {
 
     private static BigInteger nonce(String account, DefaultBlockParameterName block) {
         try {
-            return anvil.web3j().ethGetTransactionCount(account, block).send()
+            return chain.anvil.web3j().ethGetTransactionCount(account, block).send()
                 .getTransactionCount();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -344,7 +338,7 @@ class CrashRecoveryTest {
 
     /** Starts the sender's James; its users live in memory, so they are added every time. */
     private static void startSender(int outboxMillis) throws Exception {
-        sender.configure(deployment, outboxMillis);
+        sender.configure(chain.deployment, outboxMillis);
         senderOutboxMillis = outboxMillis;
         long started = System.nanoTime();
         sender.start();
@@ -358,23 +352,9 @@ class CrashRecoveryTest {
      * is added again.
      */
     private static void startRecipient(int outboxMillis) throws Exception {
-        recipient.configure(deployment, outboxMillis);
+        recipient.configure(chain.deployment, outboxMillis);
         recipient.start();
         recipient.addMailboxes("b.test", Map.of("bob@b.test", PASSWORD));
         bobMails = 0;
-    }
-
-    private static MailServer server(Path admin, MailServer.Role role, String domain)
-        throws Exception {
-        MailServer server = MailServer.prepare(LAYOUT, role, domain,
-            runDirectory("crash-" + role.directoryName()));
-        server.configure(deployment, QUICK_OUTBOX_MILLIS);
-        anvil.setBalance(server.address(), new BigInteger("1000000000000000000"));
-        regmail(admin, "server", "register", "--domain", domain, "--keystore",
-            server.keystore().toString(), "--password-file", server.passwordFile().toString(),
-            "--deployment", deploymentFile.toString());
-        regmail(admin, "server", "approve", domain, "--dev-account", "0", "--deployment",
-            deploymentFile.toString());
-        return server;
     }
 }

@@ -24,10 +24,9 @@ import org.regmail.client.Regmail;
 import org.regmail.client.demo.Layout;
 import org.regmail.client.demo.MailServer;
 import org.regmail.contracts.Status;
-import org.regmail.contracts.devchain.Anvil;
 import org.regmail.core.evidence.RegistrationTrail;
 import org.regmail.core.evidence.TrailReader;
-import org.regmail.core.sending.Deployment;
+import org.regmail.core.sending.PrivateFiles;
 import org.regmail.core.sending.SentMail;
 import org.regmail.core.sending.SentMailStore;
 import org.regmail.mailets.testing.MailClients;
@@ -45,23 +44,17 @@ class StockDistributionTest {
     private static final Layout LAYOUT = new Layout(ROLES.toAbsolutePath().getParent());
     private static final String PASSWORD = "a-test-password";
 
-    private static Anvil anvil;
-    private static Path deploymentFile;
-    private static Deployment deployment;
+    private static DeployedChain chain;
 
     @BeforeAll
     static void startChainAndDeploy() throws Exception {
-        anvil = Anvil.start();
-        deploymentFile = runDirectory("chain").resolve("deployment.json");
-        regmail(runDirectory("admin"), "deploy", "--rpc-url", anvil.rpcUrl(), "--dev-account",
-            "0", "--out", deploymentFile.toString());
-        deployment = Deployment.read(deploymentFile);
+        chain = DeployedChain.start();
     }
 
     @AfterAll
     static void stopChain() {
-        if (anvil != null) {
-            anvil.close();
+        if (chain != null) {
+            chain.close();
         }
     }
 
@@ -80,21 +73,15 @@ class StockDistributionTest {
     @Test
     void shouldRecordASubmissionOnChainFromTheSenderRoleWithOnlyTheDropInJar() throws Exception {
         MailServer sender = server(MailServer.Role.SENDER, "a.test");
-        regmail(runDirectory("admin"), "server", "register", "--domain", "a.test",
-            "--keystore", sender.keystore().toString(), "--password-file",
-            sender.passwordFile().toString(), "--deployment", deploymentFile.toString());
-        regmail(runDirectory("admin"), "server", "approve", "a.test", "--dev-account", "0",
-            "--deployment", deploymentFile.toString());
+        chain.register(sender);
         try (sender) {
             sender.start();
             sender.addMailboxes("a.test", Map.of("alice@a.test", PASSWORD));
             Path alice = runDirectory("alice");
             Path smtpPassword = alice.resolve("smtp-password");
-            Files.writeString(smtpPassword, PASSWORD + "\n");
-            Files.setPosixFilePermissions(smtpPassword,
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            PrivateFiles.write(smtpPassword, (PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
 
-            regmail(alice, "send", "--deployment", deploymentFile.toString(), "--dev-account",
+            regmail(alice, "send", "--deployment", chain.deploymentFile.toString(), "--dev-account",
                 "4", "--from", "alice@a.test", "--to", "bob@b.test", "--subject", "On chain",
                 "--body", "Recorded by a stock James with one extension JAR.",
                 "--smtp-host", "127.0.0.1", "--smtp-port", String.valueOf(sender.ports().smtp()),
@@ -153,13 +140,8 @@ class StockDistributionTest {
         }
     }
 
-    /** A role's server with a fresh key and registered-mail.properties for the deployment. */
     private static MailServer server(MailServer.Role role, String domain) throws Exception {
-        MailServer server = MailServer.prepare(LAYOUT, role, domain,
-            runDirectory(role.directoryName()));
-        server.configure(deployment, 200);
-        anvil.setBalance(server.address(), new java.math.BigInteger("1000000000000000000"));
-        return server;
+        return chain.server(LAYOUT, role, domain);
     }
 
     /** Starts the servers side by side (mostly waiting); all or none are left running. */
@@ -188,10 +170,10 @@ class StockDistributionTest {
     }
 
     private static RegistrationTrail awaitStatus(SentMail sent, Status status) throws Exception {
-        TrailReader reader = new TrailReader(anvil.web3j(), anvil.rpcUrl());
+        TrailReader reader = new TrailReader(chain.anvil.web3j(), chain.anvil.rpcUrl());
         Instant deadline = Instant.now().plusSeconds(30);
         while (true) {
-            RegistrationTrail trail = reader.read(deployment.master(), sent.registration(), 0)
+            RegistrationTrail trail = reader.read(chain.deployment.master(), sent.registration(), 0)
                 .orElseThrow();
             if (trail.recipients().get(0).reached().contains(status)) {
                 return trail;
