@@ -79,7 +79,7 @@ public final class BurstBenchmark {
     private final BenchOptions options;
     private final Path work;
     private final BenchChain chain;
-    private final List<JamesTestServer> servers = new ArrayList<>();
+    private final JamesServers servers = new JamesServers();
 
     private BurstBenchmark(BenchOptions options, Path work, BenchChain chain) {
         this.options = options;
@@ -144,14 +144,14 @@ public final class BurstBenchmark {
 
         Path recipientDir = work.resolve("recipient");
         Path senderDir = work.resolve("sender");
-        JamesTestServer recipient = start(JamesTestServer.builder()
+        JamesTestServer recipient = servers.start(JamesTestServer.builder()
             .mailetContainer(JamesConfigs.recipient(true))
             .pop3Handlers("org.regmail.mailets.RecordPop3Download")
             .imapPackages("org.regmail.mailets.RegisteredMailImapPackage")
             .mailboxListener("org.regmail.mailets.RecordMailboxActions")
             .configurationFile("registered-mail.properties", ServerProperties.write(recipientDir,
                 chain, BenchChain.RECIPIENT_SERVER, "recipient.example", batch, interval)));
-        JamesTestServer sender = start(JamesTestServer.builder()
+        JamesTestServer sender = servers.start(JamesTestServer.builder()
             .mailetContainer(JamesConfigs.sender(true, recipient.smtpPort()))
             .configurationFile("registered-mail.properties", ServerProperties.write(senderDir,
                 chain, BenchChain.SENDER_SERVER, "sender.example", batch, interval)));
@@ -231,12 +231,6 @@ public final class BurstBenchmark {
             out.println("Plot: benchmarks/" + PLOT);
             out.println();
         }
-    }
-
-    private JamesTestServer start(JamesTestServer.Builder builder) throws Exception {
-        JamesTestServer server = builder.start();
-        servers.add(server);
-        return server;
     }
 
     /**
@@ -566,13 +560,6 @@ public final class BurstBenchmark {
     }
 
     private void stop() {
-        for (JamesTestServer server : servers) {
-            try {
-                server.close();
-            } catch (RuntimeException e) {
-                System.err.println("stopping James: " + e);
-            }
-        }
-        RegisteredMailRuntime.stopAll();
+        servers.close();
     }
 }

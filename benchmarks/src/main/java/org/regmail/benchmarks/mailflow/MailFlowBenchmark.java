@@ -54,7 +54,7 @@ public final class MailFlowBenchmark {
     private final BenchOptions options;
     private final Path work;
     private final BenchChain chain;
-    private final List<JamesTestServer> servers = new ArrayList<>();
+    private final JamesServers servers = new JamesServers();
     private final Map<String, Path> configurations = new HashMap<>();
     private long firstTimedBlock;
 
@@ -148,18 +148,18 @@ public final class MailFlowBenchmark {
         int body = option("body", 3000);
         int rounds = option("rounds", 2);
 
-        JamesTestServer plainRecipient = start(JamesTestServer.builder()
+        JamesTestServer plainRecipient = servers.start(JamesTestServer.builder()
             .mailetContainer(JamesConfigs.recipient(false)));
-        JamesTestServer plainSender = start(JamesTestServer.builder()
+        JamesTestServer plainSender = servers.start(JamesTestServer.builder()
             .mailetContainer(JamesConfigs.sender(false, plainRecipient.smtpPort())));
-        JamesTestServer registeredRecipient = start(JamesTestServer.builder()
+        JamesTestServer registeredRecipient = servers.start(JamesTestServer.builder()
             .mailetContainer(JamesConfigs.recipient(true))
             .pop3Handlers("org.regmail.mailets.RecordPop3Download")
             .imapPackages("org.regmail.mailets.RegisteredMailImapPackage")
             .mailboxListener("org.regmail.mailets.RecordMailboxActions")
             .configurationFile("registered-mail.properties",
                 properties(BenchChain.RECIPIENT_SERVER, "recipient.example", "recipient")));
-        JamesTestServer registeredSender = start(JamesTestServer.builder()
+        JamesTestServer registeredSender = servers.start(JamesTestServer.builder()
             .mailetContainer(JamesConfigs.sender(true, registeredRecipient.smtpPort()))
             .configurationFile("registered-mail.properties",
                 properties(BenchChain.SENDER_SERVER, "sender.example", "sender")));
@@ -221,12 +221,6 @@ public final class MailFlowBenchmark {
             printEvidence(out, watcher, registered, measured);
             printSenderLedger(out, measured.size() + warm.size());
         }
-    }
-
-    private JamesTestServer start(JamesTestServer.Builder builder) throws Exception {
-        JamesTestServer server = builder.start();
-        servers.add(server);
-        return server;
     }
 
     private String properties(Credentials server, String domain, String name) throws Exception {
@@ -374,13 +368,6 @@ public final class MailFlowBenchmark {
     }
 
     private void stop() {
-        for (JamesTestServer server : servers) {
-            try {
-                server.close();
-            } catch (RuntimeException e) {
-                System.err.println("stopping James: " + e);
-            }
-        }
-        RegisteredMailRuntime.stopAll();
+        servers.close();
     }
 }
