@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,11 +42,9 @@ class ReorganisationTest {
         throws Exception {
         DevDeployment deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
         deployment.registerAndApprove(SERVER, "sender.example");
-        TestRegistrations.Created created = TestRegistrations.create(deployment, OWNER, SERVER,
-            List.of("bob@recipient.example"), List.of("0x0000000000000000000000000000000000000000"),
-            TestRegistrations.message(), CHAIN.anvil().latestTimestamp() + 3_600);
-        RecordRequest submitted = new RecordRequest(created.registration(),
-            created.registrationSalt(), 0, Status.SUBMITTED, OWNER.getAddress());
+        TestRegistrations.Created created = TestRegistrations.createForBob(deployment, OWNER,
+            SERVER, CHAIN.anvil().latestTimestamp() + 3_600);
+        RecordRequest submitted = created.submitted(OWNER);
         ChainSettings settings = ChainSettings.of(CHAIN.rpcUrl(), Anvil.CHAIN_ID,
             deployment.master().getContractAddress()).withConfirmations(3);
 

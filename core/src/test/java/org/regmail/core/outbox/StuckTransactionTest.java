@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.regmail.contracts.Status;
 import org.regmail.contracts.devchain.Anvil;
 import org.regmail.contracts.devchain.DevDeployment;
 import org.regmail.contracts.testing.AnvilExtension;
@@ -44,11 +42,9 @@ class StuckTransactionTest {
     void shouldReplaceTransactionStuckInThePoolWithHigherFeesWithinTheCap() throws Exception {
         DevDeployment deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
         deployment.registerAndApprove(SERVER, "sender.example");
-        TestRegistrations.Created created = TestRegistrations.create(deployment, OWNER, SERVER,
-            List.of("bob@recipient.example"), List.of("0x0000000000000000000000000000000000000000"),
-            TestRegistrations.message(), CHAIN.anvil().latestTimestamp() + 3_600);
-        RecordRequest submitted = new RecordRequest(created.registration(),
-            created.registrationSalt(), 0, Status.SUBMITTED, OWNER.getAddress());
+        TestRegistrations.Created created = TestRegistrations.createForBob(deployment, OWNER,
+            SERVER, CHAIN.anvil().latestTimestamp() + 3_600);
+        RecordRequest submitted = created.submitted(OWNER);
         ChainSettings settings = ChainSettings.of(CHAIN.rpcUrl(), Anvil.CHAIN_ID,
             deployment.master().getContractAddress());
         long nonceBefore = minedNonce();
@@ -88,11 +84,9 @@ class StuckTransactionTest {
         CHAIN.anvil().setNextBlockBaseFee(ONE_GWEI); // whatever another test left on the chain
         DevDeployment deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
         deployment.registerAndApprove(SERVER, "sender.example");
-        TestRegistrations.Created created = TestRegistrations.create(deployment, OWNER, SERVER,
-            List.of("bob@recipient.example"), List.of("0x0000000000000000000000000000000000000000"),
-            TestRegistrations.message(), CHAIN.anvil().latestTimestamp() + 3_600);
-        RecordRequest submitted = new RecordRequest(created.registration(),
-            created.registrationSalt(), 0, Status.SUBMITTED, OWNER.getAddress());
+        TestRegistrations.Created created = TestRegistrations.createForBob(deployment, OWNER,
+            SERVER, CHAIN.anvil().latestTimestamp() + 3_600);
+        RecordRequest submitted = created.submitted(OWNER);
         BigInteger cap = BASE_FEE.shiftRight(1);
         ChainSettings capped = new ChainSettings(CHAIN.rpcUrl(), Anvil.CHAIN_ID,
             deployment.master().getContractAddress(), cap,

@@ -31,6 +31,23 @@ public final class TestRegistrations {
         public String sealFor(Credentials server) throws Exception {
             return RegisteredMailHeader.seal(envelope, DevDeployment.publicKey(server));
         }
+
+        /** SUBMITTED for the first recipient, as the sender's server queues it. */
+        public org.regmail.core.store.RecordRequest submitted(Credentials owner) {
+            return new org.regmail.core.store.RecordRequest(registration, registrationSalt, 0,
+                org.regmail.contracts.Status.SUBMITTED, owner.getAddress());
+        }
+    }
+
+    /**
+     * A registration for bob@recipient.example alone, with no recipient's server named (the
+     * zero address), sent through {@code senderServer}: enough for the sender's own records.
+     */
+    public static Created createForBob(DevDeployment deployment, Credentials owner,
+                                       Credentials senderServer, long deadline)
+        throws Exception {
+        return create(deployment, owner, senderServer, List.of("bob@recipient.example"),
+            List.of("0x0000000000000000000000000000000000000000"), message(), deadline);
     }
 
     public static byte[] message() {
