@@ -18,6 +18,7 @@ import org.regmail.mailets.testing.JamesTestServer;
 import org.regmail.mailets.testing.JamesTestServerExtension;
 import org.regmail.mailets.testing.MailClients;
 import org.regmail.mailets.testing.MailClients.ImapSession;
+import org.regmail.mailets.testing.MailetContainers;
 
 /**
  * The James 3.8.1 hooks the registered-mail extension will stand on, each proven with a
@@ -28,41 +29,14 @@ class JamesSeamsTest {
     private static final String PASSWORD = "secret";
     private static final String SENDER = "alice@a.test";
 
-    static final String STAMPING_LOCAL_DELIVERY = """
-        <mailetcontainer enableJmx="false">
-          <context>
-            <postmaster>postmaster</postmaster>
-          </context>
-          <spooler>
-            <threads>2</threads>
-            <errorRepository>memory://var/mail/error/</errorRepository>
-          </spooler>
-          <processors enableJmx="false">
-            <processor state="root" enableJmx="false">
-              <mailet match="All" class="ToProcessor">
-                <processor>transport</processor>
-              </mailet>
-            </processor>
-            <processor state="error" enableJmx="false">
-              <mailet match="All" class="ToRepository">
-                <repositoryPath>memory://var/mail/error/</repositoryPath>
-              </mailet>
-            </processor>
-            <processor state="transport" enableJmx="false">
-              <mailet match="All" class="RemoveMimeHeader">
-                <name>bcc</name>
-              </mailet>
-              <mailet match="All" class="org.regmail.mailets.seams.StampMailet">
-                <value>stamped-by-test</value>
-              </mailet>
-              <mailet match="RecipientIsLocal" class="LocalDelivery"/>
-              <mailet match="All" class="ToRepository">
-                <repositoryPath>memory://var/mail/unhandled/</repositoryPath>
-              </mailet>
-            </processor>
-          </processors>
-        </mailetcontainer>
-        """;
+    static final String STAMPING_LOCAL_DELIVERY = MailetContainers.recipient()
+        .postmaster("postmaster")
+        .beforeDelivery("""
+            <mailet match="All" class="org.regmail.mailets.seams.StampMailet">
+              <value>stamped-by-test</value>
+            </mailet>
+            """)
+        .xml();
 
     @RegisterExtension
     static JamesTestServerExtension james = new JamesTestServerExtension(JamesTestServer.builder()
