@@ -2,6 +2,7 @@ package org.regmail.core.registration;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,21 +33,30 @@ import org.web3j.protocol.core.methods.response.Log;
  *
  * <p>The commitments are only in the event (the contracts keep no copy in storage), so the
  * terms cannot be read with an {@code eth_call}. A node's {@code eth_getLogs} costs about as
- * much as the blocks it covers, so the search does not start at block 0: it looks at the
- * newest {@value #FIRST_WINDOW} blocks first (a mail usually travels right after its
- * registration), then at windows four times wider each, back to the block the Master was
- * deployed in and never before it. That block is found once, from the first
- * {@code RoleGranted} event the Master's constructor emitted, unless it is given. The first
- * window runs up to {@code latest} from a head block read at most every
- * {@value #HEAD_REFRESH_SECONDS} s, so a lookup is one request, not two: a stale head only
- * widens that window.
+ * much as the blocks it covers, so the lookup follows the chain instead of searching it per
+ * mail: when a registration is not in the cache, it reads every RegistrationCreated event of
+ * the blocks mined since it last looked (the newest {@value #FOLLOW_START} blocks the first
+ * time, in requests of at most {@value #FOLLOW_CHUNK} blocks) and caches them all. A server
+ * whose mails travel soon after their registration thus asks the node one short range per
+ * new block at most, shared by all the mails waiting, and nothing for a registration it has
+ * seen. Concurrent lookups wait for one catch-up rather than each sending their own.
+ *
+ * <p>A registration not found that way (older than the followed blocks, in a block that a
+ * reorganisation put below them, or no registration at all) is searched for as before: the
+ * newest {@value #FIRST_WINDOW} blocks first, then windows four times wider each, back to the
+ * block the Master was deployed in and never before it. That block is found once, from the
+ * first {@code RoleGranted} event the Master's constructor emitted, unless it is given.
  */
 public final class RegistrationLookup {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationLookup.class);
-    /** Blocks in the first, newest window of the search. */
+    /** Blocks in the first, newest window of a search. */
     static final long FIRST_WINDOW = 256;
-    /** How long a head block read with {@code eth_blockNumber} is used. */
-    static final long HEAD_REFRESH_SECONDS = 10;
+    /** How many of the newest blocks are read when the lookup starts following the chain. */
+    static final long FOLLOW_START = 8_192;
+    /** The most blocks one request covers while following. */
+    static final long FOLLOW_CHUNK = 2_048;
+    /** How long lookups stop following the chain after the node refused a catch-up. */
+    static final Duration PAUSE_AFTER_REFUSAL = Duration.ofMinutes(10);
     private static final int CACHE_SIZE = 10_000;
     private static final String ROLE_GRANTED = EventEncoder.encode(
         EmailRegistrationMaster.ROLEGRANTED_EVENT);
@@ -56,11 +66,18 @@ public final class RegistrationLookup {
     private final Web3j web3j;
     private final String master;
     private final String node;
+    private final long followStart;
+    private final long followChunk;
     /** The Master's deployment block, or -1 until it is known. */
     private volatile long deploymentBlock;
-    /** The newest block known, or -1; and when it was read from the node (System.nanoTime). */
-    private volatile long head = -1;
-    private volatile long headReadAt;
+    /** The newest block whose RegistrationCreated events were all read, or -1 (guarded by this). */
+    private long followedTo = -1;
+    /**
+     * When the node refused a catch-up, the System.nanoTime before which lookups search for
+     * their registration alone instead of following (guarded by this).
+     */
+    private long pausedUntil;
+    private boolean paused;
     private final Map<String, RegistrationInfo> cache = Collections.synchronizedMap(
         new LinkedHashMap<>(256, 0.75f, true) {
             @Override
@@ -83,6 +100,15 @@ public final class RegistrationLookup {
      * @param deploymentBlock the block the Master was deployed in, or -1 to find it on first use
      */
     public RegistrationLookup(Web3j web3j, String master, String node, long deploymentBlock) {
+        this(web3j, master, node, deploymentBlock, FOLLOW_START, FOLLOW_CHUNK);
+    }
+
+    /** As above, following from the newest {@code followStart} blocks in requests of
+     * {@code followChunk}: tests use a shorter chain than the defaults need. */
+    RegistrationLookup(Web3j web3j, String master, String node, long deploymentBlock,
+                       long followStart, long followChunk) {
+        this.followStart = followStart;
+        this.followChunk = followChunk;
         this.web3j = web3j;
         this.master = master;
         this.node = node;
@@ -99,9 +125,60 @@ public final class RegistrationLookup {
         if (cached != null) {
             return Optional.of(cached);
         }
+        long head;
+        synchronized (this) {
+            cached = cache.get(key);
+            if (cached != null) {
+                return Optional.of(cached); // read by the catch-up this lookup waited for
+            }
+            head = latestBlock();
+            catchUp(head);
+            cached = cache.get(key);
+            if (cached != null) {
+                return Optional.of(cached);
+            }
+        }
+        return search(key, head);
+    }
+
+    /** Reads the RegistrationCreated events of the blocks mined since the last catch-up. */
+    private void catchUp(long head) throws ChainException {
+        if (paused && System.nanoTime() - pausedUntil < 0) {
+            return;
+        }
+        paused = false;
+        long floor = deploymentBlock();
+        long from = followedTo >= 0 && head - followedTo <= followStart ? followedTo + 1
+            : Math.max(floor, head - followStart + 1);
+        for (long start = from; start <= head; start += followChunk) {
+            long end = Math.min(head, start + followChunk - 1);
+            List<EthLog.LogResult> logs;
+            try {
+                logs = logs(block(start), block(end), REGISTRATION_CREATED);
+            } catch (ChainException e) {
+                if (e.isUnreachable()) {
+                    throw e;
+                }
+                paused = true;
+                pausedUntil = System.nanoTime() + PAUSE_AFTER_REFUSAL.toNanos();
+                LOG.warn("the node refused to list the Master's registrations of blocks {}..{}; "
+                    + "for {} min every lookup searches for its registration alone: {}", start,
+                    end, PAUSE_AFTER_REFUSAL.toMinutes(), e.getMessage());
+                return;
+            }
+            for (EthLog.LogResult<?> result : logs) {
+                RegistrationInfo info = info((Log) result.get());
+                cache.put(info.registration(), info);
+            }
+            followedTo = end;
+        }
+    }
+
+    /** Searches the blocks from {@code head} down to the deployment block, newest first. */
+    private Optional<RegistrationInfo> search(String key, long head) throws ChainException {
         long floor = deploymentBlock();
         String topic = "0x" + TypeEncoder.encode(new Address(key));
-        long from = Math.max(floor, head() - FIRST_WINDOW + 1);
+        long from = Math.max(floor, head - FIRST_WINDOW + 1);
         List<EthLog.LogResult> logs = logs(block(from), DefaultBlockParameterName.LATEST,
             REGISTRATION_CREATED, topic);
         long width = FIRST_WINDOW * 4;
@@ -114,20 +191,20 @@ public final class RegistrationLookup {
         if (logs.isEmpty()) {
             return Optional.empty();
         }
-        Log log = (Log) logs.get(0).get();
-        if (log.getBlockNumber().longValueExact() > head) {
-            head = log.getBlockNumber().longValueExact();
-        }
+        RegistrationInfo info = info((Log) logs.get(0).get());
+        cache.put(key, info);
+        return Optional.of(info);
+    }
+
+    private static RegistrationInfo info(Log log) {
         EmailRegistrationMaster.RegistrationCreatedEventResponse event =
             EmailRegistrationMaster.getRegistrationCreatedEventFromLog(log);
-        RegistrationInfo info = new RegistrationInfo(key, event.owner.toLowerCase(Locale.ROOT),
-            event.senderServer.toLowerCase(Locale.ROOT), event.localId,
-            event.deadline.longValueExact(), event.contentCommitment,
+        return new RegistrationInfo(event.registration.toLowerCase(Locale.ROOT),
+            event.owner.toLowerCase(Locale.ROOT), event.senderServer.toLowerCase(Locale.ROOT),
+            event.localId, event.deadline.longValueExact(), event.contentCommitment,
             List.copyOf(event.recipientCommitments),
             event.recipientServers.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList(),
             log.getBlockNumber());
-        cache.put(key, info);
-        return Optional.of(info);
     }
 
     /**
@@ -166,15 +243,6 @@ public final class RegistrationLookup {
 
     private static DefaultBlockParameter block(long number) {
         return DefaultBlockParameter.valueOf(BigInteger.valueOf(number));
-    }
-
-    private long head() throws ChainException {
-        long now = System.nanoTime();
-        if (head < 0 || now - headReadAt > HEAD_REFRESH_SECONDS * 1_000_000_000L) {
-            head = latestBlock();
-            headReadAt = now;
-        }
-        return head;
     }
 
     private long latestBlock() throws ChainException {

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,14 +35,19 @@ class RegistrationLookupTest {
     static final Credentials SENDER_SERVER = Anvil.devAccount(1);
     static final Credentials OWNER = Anvil.devAccount(4);
     static final String ZERO = "0x0000000000000000000000000000000000000000";
+    /** Shorter than the lookup's own, so that the chain to mine stays short. */
+    static final long FOLLOW_START = 1_024;
+    static final long FOLLOW_CHUNK = 256;
 
     static DevDeployment deployment;
     static long deploymentBlock;
 
     /** The {@code eth_getLogs} ranges sent, as "from..to" in the request's own words. */
-    final List<String> searched = new ArrayList<>();
+    final List<String> searched = Collections.synchronizedList(new ArrayList<>());
     /** Every request's method. */
-    final List<String> methods = new ArrayList<>();
+    final List<String> methods = Collections.synchronizedList(new ArrayList<>());
+    /** Whether the node refuses log queries for every registration (no registration topic). */
+    volatile boolean refuseUnfilteredLogs;
     Web3j web3j;
     RegistrationLookup lookup;
 
@@ -61,12 +71,19 @@ class RegistrationLookupTest {
                     EthFilter filter = (EthFilter) request.getParams().get(0);
                     searched.add(filter.getFromBlock().getValue() + ".."
                         + filter.getToBlock().getValue());
+                    if (refuseUnfilteredLogs && filter.getTopics().size() == 1
+                        && !filter.getFromBlock().getValue().equals("earliest")) {
+                        T refused = super.send(request, responseType);
+                        refused.setError(new Response.Error(-32005,
+                            "query returned more than 10000 results"));
+                        return refused;
+                    }
                 }
                 return super.send(request, responseType);
             }
         });
         lookup = new RegistrationLookup(web3j, deployment.master().getContractAddress(),
-            CHAIN.rpcUrl(), -1);
+            CHAIN.rpcUrl(), -1, FOLLOW_START, FOLLOW_CHUNK);
     }
 
     @AfterEach
@@ -106,50 +123,112 @@ class RegistrationLookupTest {
     }
 
     @Test
-    void shouldSearchOnlyTheNewestBlocksForARecentRegistration() throws Exception {
-        mine(400);
+    void shouldReadTheNewBlocksOnceAndAnswerLaterLookupsFromWhatItRead() throws Exception {
+        mine(100);
         TestRegistrations.Created created = register();
         long createdAt = latest();
         TestRegistrations.Created next = register();
+        long head = latest();
 
         RegistrationInfo info = lookup.find(created.registration()).orElseThrow();
         lookup.find(created.registration());
         RegistrationInfo nextInfo = lookup.find(next.registration()).orElseThrow();
+        TestRegistrations.Created later = register();
+        RegistrationInfo laterInfo = lookup.find(later.registration()).orElseThrow();
 
         assertThat(info.block()).isEqualTo(BigInteger.valueOf(createdAt));
         assertThat(info.owner()).isEqualTo(OWNER.getAddress());
+        assertThat(info.registration()).isEqualTo(created.registration().toLowerCase());
         assertThat(nextInfo.block()).isEqualTo(BigInteger.valueOf(createdAt + 1));
-        assertThat(searched).as("the deployment block once, then one window per registration")
-            .containsExactly("earliest..latest",
-                range(createdAt + 1 - RegistrationLookup.FIRST_WINDOW + 1) + "..latest",
-                range(createdAt + 1 - RegistrationLookup.FIRST_WINDOW + 1) + "..latest");
-        assertThat(methods).as("the head block is read once, the cached answer asks nothing")
-            .containsExactly("eth_getLogs", "eth_blockNumber", "eth_getLogs", "eth_getLogs");
+        assertThat(laterInfo.block()).isEqualTo(BigInteger.valueOf(head + 1));
+        assertThat(searched).as("the deployment block once, then every block once")
+            .containsExactly("earliest..latest", range(deploymentBlock, head),
+                range(head + 1, head + 1));
+        assertThat(methods).as("nothing asked for a registration already read")
+            .containsExactly("eth_blockNumber", "eth_getLogs", "eth_getLogs",
+                "eth_blockNumber", "eth_getLogs");
     }
 
     @Test
-    void shouldWidenTheSearchBackToTheDeploymentBlockAndNoFurther() throws Exception {
+    void shouldStartFollowingAtTheNewestBlocksInChunks() throws Exception {
+        mine(1_200);
+        TestRegistrations.Created created = register();
+        long head = latest();
+
+        assertThat(lookup.find(created.registration()).orElseThrow().block())
+            .isEqualTo(BigInteger.valueOf(head));
+
+        long start = head - FOLLOW_START + 1;
+        long chunk = FOLLOW_CHUNK;
+        assertThat(searched).containsExactly("earliest..latest",
+            range(start, start + chunk - 1), range(start + chunk, start + 2 * chunk - 1),
+            range(start + 2 * chunk, start + 3 * chunk - 1), range(start + 3 * chunk, head));
+    }
+
+    @Test
+    void shouldLookUpConcurrentMailsWithOneCatchUp() throws Exception {
+        List<String> registrations = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            registrations.add(register().registration());
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(registrations.size());
+        try {
+            List<Future<Optional<RegistrationInfo>>> found = new ArrayList<>();
+            for (String registration : registrations) {
+                found.add(threads.submit(() -> lookup.find(registration)));
+            }
+            for (Future<Optional<RegistrationInfo>> answer : found) {
+                assertThat(answer.get()).isPresent();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(searched).as("one catch-up read all six, whoever asked first")
+            .containsExactly("earliest..latest", range(deploymentBlock, latest()));
+    }
+
+    @Test
+    void shouldSearchBackToTheDeploymentBlockAndNoFurtherForARegistrationOlderThanItFollows()
+        throws Exception {
         TestRegistrations.Created created = register();
         long createdAt = latest();
-        mine(1500);
+        mine((int) FOLLOW_START + 1500);
         long top = latest();
 
         RegistrationInfo info = lookup.find(created.registration()).orElseThrow();
 
         assertThat(info.block()).isEqualTo(BigInteger.valueOf(createdAt));
-        assertThat(searched).containsExactly("earliest..latest",
-            range(top - 255) + "..latest", range(top - 1279, top - 256),
-            range(deploymentBlock, top - 1280));
+        assertThat(searched.subList(5, searched.size())).as("after four chunks of catch-up")
+            .containsExactly(range(top - 255) + "..latest", range(top - 1279, top - 256),
+                range(deploymentBlock, top - 1280));
     }
 
     @Test
     void shouldAnswerEmptyForAnAddressTheMasterNeverCreatedAfterSearchingFromItsDeployment()
         throws Exception {
         lookup = new RegistrationLookup(web3j, deployment.master().getContractAddress(),
-            CHAIN.rpcUrl(), deploymentBlock);
+            CHAIN.rpcUrl(), deploymentBlock, FOLLOW_START, FOLLOW_CHUNK);
+        long head = latest();
         assertThat(lookup.find("0x00000000000000000000000000000000000000aa")).isEmpty();
 
         assertThat(searched).as("no search for the deployment block: it was given")
-            .containsExactly(range(deploymentBlock) + "..latest");
+            .containsExactly(range(deploymentBlock, head), range(deploymentBlock) + "..latest");
+    }
+
+    @Test
+    void shouldSearchForEachRegistrationAloneWhileTheNodeRefusesToListThemAll()
+        throws Exception {
+        refuseUnfilteredLogs = true;
+        TestRegistrations.Created created = register();
+        TestRegistrations.Created next = register();
+        long head = latest();
+
+        assertThat(lookup.find(created.registration())).isPresent();
+        assertThat(lookup.find(next.registration())).isPresent();
+
+        assertThat(searched).as("one refused catch-up, then searches by registration")
+            .containsExactly("earliest..latest", range(deploymentBlock, head),
+                range(deploymentBlock) + "..latest", range(deploymentBlock) + "..latest");
     }
 }

@@ -144,13 +144,14 @@ class ChainOutageTest {
         long deadline = anvil.latestTimestamp() + 86_400;
         TestRegistrations.Created earlier = TestRegistrations.create(deployment, OWNER, SENDER,
             bob, List.of(RECIPIENT.getAddress()), TestRegistrations.message(), deadline);
-        TestRegistrations.Created during = TestRegistrations.create(deployment, OWNER, SENDER,
-            bob, List.of(RECIPIENT.getAddress()), TestRegistrations.message(), deadline);
         ChainSettings chain = ChainSettings.of(anvil.rpcUrl(), Anvil.CHAIN_ID,
             deployment.master().getContractAddress());
         sender = node(SENDER, "sender.example", chain);
         recipient = node(RECIPIENT, "recipient.example", chain);
         sender.acceptSubmission(earlier.sealFor(SENDER), TestRegistrations.message(), bob, null);
+        // Created after the sender last read the chain: it cannot know it while the node is down.
+        TestRegistrations.Created during = TestRegistrations.create(deployment, OWNER, SENDER,
+            bob, List.of(RECIPIENT.getAddress()), TestRegistrations.message(), deadline);
 
         anvil.close(); // the node goes down
         anvil = null;
