@@ -30,4 +30,14 @@ public final class BenchOptions {
     public int integer(String key, int defaultValue) {
         return Integer.parseInt(values.getOrDefault(key, String.valueOf(defaultValue)));
     }
+
+    /** The value given for {@code key}, one of {@code allowed}, or the first of them. */
+    public String choice(String key, String... allowed) {
+        String value = values.getOrDefault(key, allowed[0]);
+        if (!java.util.List.of(allowed).contains(value)) {
+            throw new IllegalArgumentException(key + " must be one of "
+                + String.join(", ", allowed) + ", got: " + value);
+        }
+        return value;
+    }
 }

@@ -33,6 +33,11 @@ final class JamesConfigs {
     }
 
     static String recipient(boolean registered) {
+        return recipient(registered, deliveredPoint(registered));
+    }
+
+    /** A recipient's James, with or without the extension, stamping arrivals at {@code point}. */
+    static String recipient(boolean registered, String point) {
         String delivery = registered ? MailetContainers.mailet(
             "org.regmail.mailets.HasRegisteredMailHeader", "org.regmail.mailets.RecordDelivery")
             : "";
@@ -42,7 +47,7 @@ final class JamesConfigs {
                 <mailet match="All" class="org.regmail.benchmarks.mailflow.ArrivalStamp">
                   <point>%s</point>
                 </mailet>
-                """.formatted(deliveredPoint(registered)))
+                """.formatted(point))
             .xml();
     }
 
