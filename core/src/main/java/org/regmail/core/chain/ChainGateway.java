@@ -15,6 +15,7 @@ import org.regmail.contracts.generated.EmailRegistration;
 import org.regmail.contracts.generated.EmailRegistrationMaster;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.Web3jService;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.RemoteFunctionCall;
@@ -96,8 +97,16 @@ public final class ChainGateway implements AutoCloseable {
             .connectTimeout(5, TimeUnit.SECONDS)
             .readTimeout(30, TimeUnit.SECONDS)
             .build();
-        return new ChainGateway(settings, credentials,
-            Web3j.build(new HttpService(settings.rpcUrl(), http)));
+        return open(settings, credentials, new HttpService(settings.rpcUrl(), http));
+    }
+
+    /**
+     * As {@link #open(ChainSettings, Credentials)}, speaking to the node through
+     * {@code transport}: tests put a node's rarer answers in front of a real one.
+     */
+    public static ChainGateway open(ChainSettings settings, Credentials credentials,
+                                    Web3jService transport) {
+        return new ChainGateway(settings, credentials, Web3j.build(transport));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -40,6 +41,10 @@ import org.regmail.core.store.SentTransaction;
 import org.regmail.core.store.ServerStore;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.response.EthGetTransactionReceipt;
+import org.web3j.protocol.http.HttpService;
 
 class OutboxPublisherTest {
     @RegisterExtension
@@ -300,6 +305,54 @@ class OutboxPublisherTest {
         assertThat(minedNonce()).as("one transaction, not two").isEqualTo(nonceAtStart + 1);
         assertThat(store.ledger()).hasSize(1);
     }
+
+    @Test
+    void shouldWaitForTheReceiptOfAMinedTransactionWhoseNonceTheNodeCountsFirst()
+        throws Exception {
+        // A loaded node can count a mined transaction in the account's nonce before it serves
+        // the transaction's receipt (anvil did, in the benchmarks). Taking the transaction for
+        // dropped then would send its records again and pay for a transaction recording nothing.
+        AtomicInteger hidden = new AtomicInteger();
+        HttpService slowReceipts = new HttpService(CHAIN.rpcUrl()) {
+            @Override
+            public <T extends Response> T send(Request request, Class<T> responseType)
+                throws IOException {
+                T answer = super.send(request, responseType);
+                if (hideReceipts && request.getMethod().equals("eth_getTransactionReceipt")) {
+                    hidden.incrementAndGet();
+                    ((EthGetTransactionReceipt) answer).setResult(null);
+                }
+                return answer;
+            }
+        };
+        Mail mail = createMail(1);
+        store.enqueue(mail.submitted(0));
+        try (ChainGateway lagging = ChainGateway.open(settings(CHAIN.rpcUrl()), SERVER,
+            slowReceipts)) {
+            OutboxPublisher publisher = new OutboxPublisher(store, lagging, 50,
+                Duration.ofMillis(50));
+            hideReceipts = true;
+            for (int cycle = 0; cycle < 3; cycle++) {
+                publisher.runOnce();
+            }
+            assertThat(hidden.get()).as("the receipt was asked for and not served").isPositive();
+            assertThat(minedNonce()).as("mined, and counted in the nonce")
+                .isEqualTo(nonceAtStart + 1);
+            assertThat(store.countByState()).as("still waiting for its receipt")
+                .containsEntry(OutboxEntry.State.SENT, 1L);
+
+            hideReceipts = false;
+            settle(publisher);
+        }
+
+        assertThat(store.entry(mail.submitted(0).key()).orElseThrow().state())
+            .isEqualTo(OutboxEntry.State.CONFIRMED);
+        assertThat(minedNonce()).as("no second transaction for the same record")
+            .isEqualTo(nonceAtStart + 1);
+        assertThat(store.ledger()).hasSize(1);
+    }
+
+    volatile boolean hideReceipts;
 
     @Test
     void shouldBroadcastStoredTransactionAfterCrashBeforeBroadcast() throws Exception {
