@@ -7,13 +7,18 @@ import org.regmail.mailets.testing.MailetContainers;
  * James of the across-James test, the registered one with the extension's mailets and the plain
  * one the same minus those mailets. Both carry the benchmark's {@link ArrivalStamp} probe at
  * the same spot, and both have the thread counts of james-conf (4 spool threads, 4 delivery
- * threads).
+ * threads) unless a benchmark asks for more delivery threads.
  */
 final class JamesConfigs {
     private JamesConfigs() {
     }
 
     static String sender(boolean registered, int gatewayPort) {
+        return sender(registered, gatewayPort, 4);
+    }
+
+    /** A sender's James relaying with {@code deliveryThreads} RemoteDelivery threads. */
+    static String sender(boolean registered, int gatewayPort, int deliveryThreads) {
         String submission = registered ? MailetContainers.mailet(
             "org.regmail.mailets.HasRegisteredMailHeader", "org.regmail.mailets.RecordSubmission")
             : "";
@@ -21,7 +26,7 @@ final class JamesConfigs {
             ? MailetContainers.mailet("All", "org.regmail.mailets.RecordHandOff") : "";
         return MailetContainers.sender(gatewayPort)
             .spoolThreads(4)
-            .deliveryThreads(4)
+            .deliveryThreads(deliveryThreads)
             .beforeDelivery(submission)
             .handedOff(handOff + MailetContainers.mailet("All", "Null"))
             .bounces("""

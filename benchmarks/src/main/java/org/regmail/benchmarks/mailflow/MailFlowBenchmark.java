@@ -41,7 +41,9 @@ import org.web3j.crypto.Credentials;
  * (SMTP client threads, 4), {@code rounds} (alternating rounds the messages are split into,
  * 2), {@code warmup} (messages per flow before measuring, 200),
  * {@code body} (body bytes, 3000), {@code batch} (outbox.batch-size, 50), {@code interval}
- * (outbox.interval-ms, 1000), {@code recipient} ({@code registered}, or {@code plain}: the
+ * (outbox.interval-ms, 1000), {@code delivery} (the senders' RemoteDelivery threads, 4 as in
+ * james-conf; more makes the run CPU-bound rather than bound by SMTP round trips),
+ * {@code recipient} ({@code registered}, or {@code plain}: the
  * registered flow's recipient James runs without the extension, like the plain flow's, so that
  * the two flows differ only in the sender's James, which is what issue 8's throughput ratio is
  * about; then only SUBMITTED and HANDED_OFF are recorded).
@@ -154,11 +156,12 @@ public final class MailFlowBenchmark {
         int warmup = option("warmup", Math.min(200, Math.max(20, messages / 10)));
         int body = option("body", 3000);
         int rounds = option("rounds", 2);
+        int delivery = option("delivery", 4);
 
         JamesTestServer plainRecipient = servers.start(JamesTestServer.builder()
             .mailetContainer(JamesConfigs.recipient(false)));
         JamesTestServer plainSender = servers.start(JamesTestServer.builder()
-            .mailetContainer(JamesConfigs.sender(false, plainRecipient.smtpPort())));
+            .mailetContainer(JamesConfigs.sender(false, plainRecipient.smtpPort(), delivery)));
         JamesTestServer registeredRecipient = servers.start(registeredRecipientSide
             ? JamesTestServer.builder()
                 .mailetContainer(JamesConfigs.recipient(true))
@@ -170,7 +173,7 @@ public final class MailFlowBenchmark {
             : JamesTestServer.builder().mailetContainer(
                 JamesConfigs.recipient(false, JamesConfigs.deliveredPoint(true))));
         JamesTestServer registeredSender = servers.start(JamesTestServer.builder()
-            .mailetContainer(JamesConfigs.sender(true, registeredRecipient.smtpPort()))
+            .mailetContainer(JamesConfigs.sender(true, registeredRecipient.smtpPort(), delivery))
             .configurationFile("registered-mail.properties",
                 properties(BenchChain.SENDER_SERVER, "sender.example", "sender")));
         // The nodes James runs are found by the files James reads (another path would start
@@ -233,7 +236,7 @@ public final class MailFlowBenchmark {
                 }
             }
 
-            printThroughput(out, plain, registered, threads, rounds);
+            printThroughput(out, plain, registered, threads, delivery, rounds);
             printEvidence(out, watcher, registered, measured);
             printSenderLedger(out, measured.size() + warm.size());
         }
@@ -292,9 +295,10 @@ public final class MailFlowBenchmark {
     }
 
     private static void printThroughput(PrintStream out, Flow plain, Flow registered,
-                                        int threads, int rounds) {
+                                        int threads, int delivery, int rounds) {
         out.printf("### Mail throughput (%d messages per flow, %d SMTP client threads, %d "
-            + "alternating rounds)%n%n", plain.messages, threads, rounds);
+            + "delivery threads per sender, %d alternating rounds)%n%n", plain.messages, threads,
+            delivery, rounds);
         out.println("| flow | accepted msg/s | delivered msg/s (end to end) | accept p50 ms "
             + "| accept p95 ms | accept p99 ms | accept max ms |");
         out.println("|---|---:|---:|---:|---:|---:|---:|");

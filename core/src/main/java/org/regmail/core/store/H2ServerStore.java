@@ -3,6 +3,7 @@ package org.regmail.core.store;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,8 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.regmail.contracts.Status;
 
 /**
@@ -32,6 +33,13 @@ import org.regmail.contracts.Status;
  * transaction ({@link #enqueue(List, List)}), and the escrow-exhausted marks, which only ever
  * appear, are also kept in memory: checking one before each record costs no transaction. That
  * is safe because H2 locks the file: no other process writes this store.
+ *
+ * <p>The store keeps one connection and runs its transactions one at a time. H2 writes one
+ * chunk at a time anyway, and a pool's connection rolls back when it is handed out and again
+ * when it is returned: with {@code WRITE_DELAY=0} each of those rollbacks could write a chunk
+ * of whatever the other sessions had changed meanwhile, and each pooled session parsed the
+ * store's statements again. One session keeps them parsed ({@code QUERY_CACHE_SIZE} above the
+ * number of statements the store has).
  */
 public final class H2ServerStore implements ServerStore {
     private static final String SCHEMA = """
@@ -114,21 +122,24 @@ public final class H2ServerStore implements ServerStore {
     /** How many times a record is queued again when another thread queued it meanwhile. */
     private static final int DUPLICATE_RETRIES = 3;
 
-    private final JdbcConnectionPool pool;
+    private final String url;
     private final AtomicLong transactions = new AtomicLong();
     /** "registration/index" of every escrow-exhausted mark, as in the exhausted table. */
     private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
+    /** Held for the whole of a transaction; guards the two fields below. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private Connection connection;
+    private boolean closed;
 
-    private H2ServerStore(JdbcConnectionPool pool) {
-        this.pool = pool;
+    private H2ServerStore(String url) {
+        this.url = url;
     }
 
     /** Opens (creating if needed) the store in the file {@code <path>.mv.db}. */
     public static H2ServerStore open(Path path) {
         String url = "jdbc:h2:file:" + path.toAbsolutePath()
-            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "regmail", "");
-        H2ServerStore store = new H2ServerStore(pool);
+            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
+        H2ServerStore store = new H2ServerStore(url);
         store.inTransaction(connection -> {
             try (Statement statement = connection.createStatement()) {
                 for (String ddl : SCHEMA.split(";")) {
@@ -151,7 +162,8 @@ public final class H2ServerStore implements ServerStore {
 
     /**
      * Store transactions run since the store was opened, reads included (each takes a
-     * connection from the pool and ends with a commit): what the tests and benchmarks count.
+     * turn on the store's connection and ends with a commit): what the tests and benchmarks
+     * count.
      */
     public long transactions() {
         return transactions.get();
@@ -163,20 +175,39 @@ public final class H2ServerStore implements ServerStore {
     }
 
     private <T> T inTransaction(Work<T> work) {
-        try (Connection connection = pool.getConnection()) {
-            connection.setAutoCommit(false);
+        if (lock.isHeldByCurrentThread()) {
+            // One connection: a nested transaction would commit the outer one's half-done work.
+            throw new IllegalStateException("a store transaction cannot start inside another");
+        }
+        lock.lock();
+        try {
+            Connection session = session();
             try {
-                T result = work.run(connection);
-                connection.commit();
+                T result = work.run(session);
+                session.commit();
                 transactions.incrementAndGet();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                session.rollback();
                 throw e;
             }
         } catch (SQLException e) {
             throw new StoreException("the registered-mail store failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /** The store's connection, opened again if H2 closed it. Called holding the lock. */
+    private Connection session() throws SQLException {
+        if (closed) {
+            throw new StoreException("the registered-mail store is closed");
+        }
+        if (connection == null || connection.isClosed()) {
+            connection = DriverManager.getConnection(url, "regmail", "");
+            connection.setAutoCommit(false);
+        }
+        return connection;
     }
 
     @Override
@@ -825,6 +856,17 @@ public final class H2ServerStore implements ServerStore {
 
     @Override
     public void close() {
-        pool.dispose();
+        lock.lock();
+        try {
+            closed = true;
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("closing the registered-mail store failed: "
+                + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
     }
 }
