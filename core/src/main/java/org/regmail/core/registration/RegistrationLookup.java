@@ -57,6 +57,10 @@ public final class RegistrationLookup {
     static final long FOLLOW_CHUNK = 2_048;
     /** How long lookups stop following the chain after the node refused a catch-up. */
     static final Duration PAUSE_AFTER_REFUSAL = Duration.ofMinutes(10);
+    // Limitation: following reads every registration of the Master, not only those naming
+    // this server (the recipients' servers are not an indexed field of the event, so the node
+    // cannot filter for them), and keeps the newest 10,000; where more registrations than that
+    // are made while a mail travels, its own is evicted and searched for alone.
     private static final int CACHE_SIZE = 10_000;
     private static final String ROLE_GRANTED = EventEncoder.encode(
         EmailRegistrationMaster.ROLEGRANTED_EVENT);
