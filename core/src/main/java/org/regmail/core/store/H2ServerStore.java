@@ -3,7 +3,6 @@ package org.regmail.core.store;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.h2.jdbcx.JdbcDataSource;
 import org.regmail.contracts.Status;
 
 /**
@@ -122,7 +122,12 @@ public final class H2ServerStore implements ServerStore {
     /** How many times a record is queued again when another thread queued it meanwhile. */
     private static final int DUPLICATE_RETRIES = 3;
 
-    private final String url;
+    /**
+     * H2's own data source, not {@code DriverManager}: inside James the drop-in JAR's classes
+     * are loaded by an extension class loader that {@code DriverManager} does not search, so it
+     * finds no driver for a {@code jdbc:h2:} URL there.
+     */
+    private final JdbcDataSource database;
     private final AtomicLong transactions = new AtomicLong();
     /** "registration/index" of every escrow-exhausted mark, as in the exhausted table. */
     private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
@@ -132,7 +137,10 @@ public final class H2ServerStore implements ServerStore {
     private boolean closed;
 
     private H2ServerStore(String url) {
-        this.url = url;
+        database = new JdbcDataSource();
+        database.setURL(url);
+        database.setUser("regmail");
+        database.setPassword("");
     }
 
     /** Opens (creating if needed) the store in the file {@code <path>.mv.db}. */
@@ -204,7 +212,7 @@ public final class H2ServerStore implements ServerStore {
             throw new StoreException("the registered-mail store is closed");
         }
         if (connection == null || connection.isClosed()) {
-            connection = DriverManager.getConnection(url, "regmail", "");
+            connection = database.getConnection();
             connection.setAutoCommit(false);
         }
         return connection;
