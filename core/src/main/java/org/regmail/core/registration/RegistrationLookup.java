@@ -82,6 +82,12 @@ public final class RegistrationLookup {
      */
     private long pausedUntil;
     private boolean paused;
+    /**
+     * The latest catch-up that could not reach the node, and its System.nanoTime (guarded by
+     * this): lookups that waited for it fail with it instead of each waiting for the node again.
+     */
+    private ChainException unreachable;
+    private long unreachableAt;
     private final Map<String, RegistrationInfo> cache = Collections.synchronizedMap(
         new LinkedHashMap<>(256, 0.75f, true) {
             @Override
@@ -130,13 +136,27 @@ public final class RegistrationLookup {
             return Optional.of(cached);
         }
         long head;
+        long waitingSince = System.nanoTime();
         synchronized (this) {
             cached = cache.get(key);
             if (cached != null) {
                 return Optional.of(cached); // read by the catch-up this lookup waited for
             }
-            head = latestBlock();
-            catchUp(head);
+            if (unreachable != null && unreachableAt - waitingSince > 0) {
+                // The catch-up this lookup waited for found the node unreachable: asking again
+                // would hold every other waiting mail for another timeout.
+                throw new ChainException(unreachable.getMessage(), unreachable, true);
+            }
+            try {
+                head = latestBlock();
+                catchUp(head);
+            } catch (ChainException e) {
+                if (e.isUnreachable()) {
+                    unreachable = e;
+                    unreachableAt = System.nanoTime();
+                }
+                throw e;
+            }
             cached = cache.get(key);
             if (cached != null) {
                 return Optional.of(cached);

@@ -1,22 +1,28 @@
 package org.regmail.core.registration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.regmail.core.chain.ChainException;
 import org.regmail.contracts.devchain.Anvil;
 import org.regmail.contracts.devchain.DevDeployment;
 import org.regmail.contracts.testing.AnvilExtension;
@@ -48,6 +54,14 @@ class RegistrationLookupTest {
     final List<String> methods = Collections.synchronizedList(new ArrayList<>());
     /** Whether the node refuses log queries for every registration (no registration topic). */
     volatile boolean refuseUnfilteredLogs;
+    /**
+     * Whether the node is out of reach: a request waits until every other lookup still running
+     * waits to enter the lookup behind it, then times out.
+     */
+    volatile boolean outOfReach;
+    /** The threads of the concurrent lookups, and how many of them have not answered yet. */
+    final List<Thread> lookupThreads = new CopyOnWriteArrayList<>();
+    final AtomicInteger running = new AtomicInteger();
     Web3j web3j;
     RegistrationLookup lookup;
 
@@ -67,6 +81,10 @@ class RegistrationLookupTest {
             public <T extends Response> T send(Request request, Class<T> responseType)
                 throws IOException {
                 methods.add(request.getMethod());
+                if (outOfReach) {
+                    waitUntilTheOtherLookupsWait();
+                    throw new SocketTimeoutException("read timed out");
+                }
                 if (request.getMethod().equals("eth_getLogs")) {
                     EthFilter filter = (EthFilter) request.getParams().get(0);
                     searched.add(filter.getFromBlock().getValue() + ".."
@@ -89,6 +107,17 @@ class RegistrationLookupTest {
     @AfterEach
     void close() {
         web3j.shutdown();
+    }
+
+    void waitUntilTheOtherLookupsWait() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (lookupThreads.stream().filter(t -> t.getState() == Thread.State.BLOCKED).count()
+            < running.get() - 1) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the other lookups never waited");
+            }
+            Thread.onSpinWait();
+        }
     }
 
     static void mine(int blocks) throws IOException {
@@ -186,6 +215,41 @@ class RegistrationLookupTest {
 
         assertThat(searched).as("one catch-up read all six, whoever asked first")
             .containsExactly("earliest..latest", range(deploymentBlock, latest()));
+    }
+
+    @Test
+    void shouldFailTheLookupsThatWaitedForACatchUpThatCouldNotReachTheNode() throws Exception {
+        String registration = register().registration();
+        outOfReach = true;
+        int lookups = 4;
+        running.set(lookups);
+        ExecutorService threads = Executors.newFixedThreadPool(lookups, task -> {
+            Thread thread = new Thread(task);
+            lookupThreads.add(thread);
+            return thread;
+        });
+        try {
+            List<Future<Optional<RegistrationInfo>>> answers = new ArrayList<>();
+            for (int i = 0; i < lookups; i++) {
+                answers.add(threads.submit(() -> {
+                    try {
+                        return lookup.find(registration);
+                    } finally {
+                        running.decrementAndGet();
+                    }
+                }));
+            }
+            for (Future<Optional<RegistrationInfo>> answer : answers) {
+                assertThatThrownBy(answer::get).cause().isInstanceOf(ChainException.class)
+                    .hasMessageContaining("cannot reach the Ethereum node")
+                    .matches(e -> ((ChainException) e).isUnreachable(), "unreachable");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(methods).as("the lookups that waited did not each wait for the node again")
+            .containsExactly("eth_blockNumber");
     }
 
     @Test
