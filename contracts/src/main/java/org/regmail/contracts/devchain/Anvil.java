@@ -242,6 +242,14 @@ public final class Anvil implements AutoCloseable {
         call("evm_setAutomine", List.of(enabled));
     }
 
+    /**
+     * Mines a block every {@code seconds} (0 turns interval mining off), as a chain with a
+     * block time does; transactions then wait in the pool for the next block.
+     */
+    public void setIntervalMining(int seconds) {
+        call("evm_setIntervalMining", List.of(seconds));
+    }
+
     /** Sets the base fee of the next block, in wei (to make pending transactions wait). */
     public void setNextBlockBaseFee(BigInteger wei) {
         call("anvil_setNextBlockBaseFeePerGas", List.of("0x" + wei.toString(16)));

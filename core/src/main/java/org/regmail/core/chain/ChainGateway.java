@@ -6,6 +6,10 @@ import java.math.BigInteger;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +42,8 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * reverts into the name of the broken rule.
  */
 public final class ChainGateway implements AutoCloseable {
-    private static final Duration RECEIPT_TIMEOUT = Duration.ofMinutes(5);
+    private static final int RECEIPT_TIMEOUT_MINUTES = 5;
+    private static final Duration RECEIPT_TIMEOUT = Duration.ofMinutes(RECEIPT_TIMEOUT_MINUTES);
 
     private final ChainSettings settings;
     private final Credentials credentials;
@@ -223,6 +228,11 @@ public final class ChainGateway implements AutoCloseable {
      */
     public SignedTransaction sign(String to, String data, BigInteger minimumGasLimit)
         throws ChainException {
+        return sign("signing a transaction", to, data, minimumGasLimit);
+    }
+
+    private SignedTransaction sign(String what, String to, String data,
+                                   BigInteger minimumGasLimit) throws ChainException {
         try {
             BigInteger gasLimit = fees.getGasLimit(Transaction.createEthCallTransaction(
                 credentials.getAddress(), to, data)).max(minimumGasLimit);
@@ -233,8 +243,65 @@ public final class ChainGateway implements AutoCloseable {
             String signed = transactions.sign(raw);
             return new SignedTransaction(nonce, org.web3j.crypto.Hash.sha3(signed), signed);
         } catch (Exception e) {
-            throw translate("signing a transaction", e);
+            throw translate(what, e);
         }
+    }
+
+    /**
+     * Signs and broadcasts a contract call without waiting for it to be mined, so that several
+     * can be sent back to back and wait for one block together ({@link #awaitReceipts}).
+     *
+     * @param what what the transaction does, for error messages ("authorising relay 0x…")
+     * @throws ChainException naming the broken rule when the estimate shows the contracts would
+     *     refuse it (nothing is sent then), or saying the node is unreachable
+     */
+    public SignedTransaction submit(String what, String to, String data) throws ChainException {
+        SignedTransaction signed = sign(what, to, data, BigInteger.ZERO);
+        try {
+            broadcast(signed);
+        } catch (ChainException e) {
+            try {
+                nonces.resync(); // the nonce may not have reached the node: fill the gap
+            } catch (IOException stillDown) {
+                e.addSuppressed(stillDown);
+            }
+            throw e;
+        }
+        return signed;
+    }
+
+    /**
+     * Waits for the receipts of transactions this account sent back to back, and answers those
+     * that were mined. An account's transactions are mined in nonce order, so only the one with
+     * the highest nonce is polled until it is mined (or {@value #RECEIPT_TIMEOUT_MINUTES} minutes
+     * have passed); then every receipt is read once. A node is not asked a receipt per
+     * transaction and poll.
+     */
+    public Map<String, TransactionReceipt> awaitReceipts(
+        Collection<SignedTransaction> sent) throws ChainException {
+        Map<String, TransactionReceipt> receipts = new HashMap<>();
+        if (sent.isEmpty()) {
+            return receipts;
+        }
+        SignedTransaction last = sent.stream()
+            .max(Comparator.comparing(SignedTransaction::nonce)).orElseThrow();
+        long deadline = System.nanoTime() + RECEIPT_TIMEOUT.toNanos();
+        Optional<TransactionReceipt> lastReceipt = receipt(last.hash());
+        while (lastReceipt.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(Math.max(10, settings.receiptPollInterval().toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            lastReceipt = receipt(last.hash());
+        }
+        for (SignedTransaction transaction : sent) {
+            Optional<TransactionReceipt> found = transaction == last ? lastReceipt
+                : receipt(transaction.hash());
+            found.ifPresent(r -> receipts.put(transaction.hash(), r));
+        }
+        return receipts;
     }
 
     /**

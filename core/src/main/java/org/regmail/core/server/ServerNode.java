@@ -16,6 +16,7 @@ import org.regmail.contracts.Status;
 import org.regmail.contracts.generated.EmailRegistration;
 import org.regmail.core.chain.ChainException;
 import org.regmail.core.chain.ChainGateway;
+import org.regmail.core.chain.ChainGateway.SignedTransaction;
 import org.regmail.core.config.ServerConfig;
 import org.regmail.core.envelope.EnvelopeException;
 import org.regmail.core.envelope.RegistrationEnvelope;
@@ -226,35 +227,82 @@ public final class ServerNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a page of authorisations back to back, then waits for their receipts together: on
+     * a chain with a block time the page costs about one block, not one block each.
+     */
     private int runRelayAuthorisations(List<RelayAuthorisation> page) {
         int settled = 0;
+        List<SentAuthorisation> sent = new ArrayList<>();
         for (RelayAuthorisation a : page) {
             try {
                 if (!Boolean.TRUE.equals(gateway.read("checking relay " + a.relay(),
                     gateway.registration(a.registration()).isAuthorisedRelay(a.relay())))) {
-                    TransactionReceipt receipt = gateway.execute("authorising relay " + a.relay(),
-                        gateway.master().authoriseRelay(a.salt(), a.relay()));
-                    BigInteger reimbursed = EmailRegistration.getRelayAuthorisedEvents(receipt)
-                        .stream().map(e -> e.reimbursed).reduce(BigInteger.ZERO, BigInteger::add);
-                    store.addToLedger(new LedgerEntry(receipt.getTransactionHash(),
-                            receipt.getBlockNumber().longValueExact(),
-                            receipt.getGasUsed().longValueExact(),
-                            Numeric.decodeQuantity(receipt.getEffectiveGasPrice()), 0, reimbursed,
-                            Instant.now()),
-                        a.owner() == null ? Map.of() : Map.of(a.owner(), reimbursed));
-                    LOG.info("registered mail {}: relay {} authorised in tx {}, reimbursed {} wei",
-                        a.registration(), a.relay(), receipt.getTransactionHash(), reimbursed);
+                    String call = gateway.master().authoriseRelay(a.salt(), a.relay())
+                        .encodeFunctionCall();
+                    sent.add(new SentAuthorisation(a, gateway.submit("authorising relay "
+                        + a.relay(), gateway.master().getContractAddress(), call)));
+                    continue;
                 }
             } catch (ChainException e) {
                 if (e.isUnreachable()) {
-                    return settled;
+                    break;
                 }
                 LOG.warn("registered mail {}: relay {} not authorised, its RELAYED records will "
                     + "be refused: {}", a.registration(), a.relay(), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("registered mail {}: relay {} not authorised yet: {}", a.registration(),
                     a.relay(), e.toString());
-                return settled;
+                break;
+            }
+            store.forgetRelayAuthorisation(a.registration(), a.relay());
+            settled++;
+        }
+        return settled + settleRelayAuthorisations(sent);
+    }
+
+    private record SentAuthorisation(RelayAuthorisation authorisation,
+                                     SignedTransaction transaction) {
+    }
+
+    /**
+     * Books each mined authorisation in the ledger (a refused one too: its gas was spent) and
+     * forgets it; one not mined yet stays in the store and is checked again at the next run.
+     */
+    private int settleRelayAuthorisations(List<SentAuthorisation> sent) {
+        Map<String, TransactionReceipt> receipts;
+        try {
+            receipts = gateway.awaitReceipts(
+                sent.stream().map(SentAuthorisation::transaction).toList());
+        } catch (ChainException e) {
+            LOG.warn("{} relay authorisations sent, their receipts not read yet: {}", sent.size(),
+                e.getMessage());
+            return 0;
+        }
+        int settled = 0;
+        for (SentAuthorisation entry : sent) {
+            RelayAuthorisation a = entry.authorisation();
+            TransactionReceipt receipt = receipts.get(entry.transaction().hash());
+            if (receipt == null) {
+                LOG.warn("registered mail {}: relay {} authorisation {} not mined yet, checked "
+                    + "again later", a.registration(), a.relay(), entry.transaction().hash());
+                continue;
+            }
+            BigInteger reimbursed = EmailRegistration.getRelayAuthorisedEvents(receipt).stream()
+                .map(e -> e.reimbursed).reduce(BigInteger.ZERO, BigInteger::add);
+            store.addToLedger(new LedgerEntry(receipt.getTransactionHash(),
+                    receipt.getBlockNumber().longValueExact(),
+                    receipt.getGasUsed().longValueExact(),
+                    Numeric.decodeQuantity(receipt.getEffectiveGasPrice()), 0, reimbursed,
+                    Instant.now()),
+                a.owner() == null ? Map.of() : Map.of(a.owner(), reimbursed));
+            if (receipt.isStatusOK()) {
+                LOG.info("registered mail {}: relay {} authorised in tx {}, reimbursed {} wei",
+                    a.registration(), a.relay(), receipt.getTransactionHash(), reimbursed);
+            } else {
+                LOG.warn("registered mail {}: relay {} not authorised, tx {} reverted ({}); its "
+                    + "RELAYED records will be refused", a.registration(), a.relay(),
+                    receipt.getTransactionHash(), gateway.explainFailure(receipt));
             }
             store.forgetRelayAuthorisation(a.registration(), a.relay());
             settled++;

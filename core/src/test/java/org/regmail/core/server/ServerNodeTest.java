@@ -3,12 +3,18 @@ package org.regmail.core.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -201,6 +207,62 @@ class ServerNodeTest {
                 org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send()
             .getTransactionCount().longValueExact())
             .as("no gas spent on relays the contracts refuse").isEqualTo(nonce);
+    }
+
+    @Test
+    void shouldSendAPageOfRelayAuthorisationsBeforeWaitingForAnyReceipt() throws Exception {
+        int mails = 8;
+        List<String> registrations = new ArrayList<>();
+        for (int i = 0; i < mails; i++) {
+            TestRegistrations.Created created =
+                register(CHAIN.anvil().latestTimestamp() + 86_400);
+            registrations.add(created.registration());
+            sender.store().queueRelayAuthorisation(new org.regmail.core.store.RelayAuthorisation(
+                created.registration(), created.registrationSalt(), OWNER.getAddress(),
+                RELAY.getAddress()));
+        }
+        long mined = CHAIN.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+        CHAIN.anvil().setAutomine(false);
+        ExecutorService run = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> settled = run.submit(sender::runRelayAuthorisations);
+
+            // Nothing is mined until every authorisation waits in the pool: an authorisation
+            // that waited for the previous one's receipt would never get there.
+            Instant until = Instant.now().plusSeconds(20);
+            while (pendingOf(SENDER) < mails) {
+                assertThat(Instant.now()).as("%d authorisations pending together", mails)
+                    .isBefore(until);
+                Thread.sleep(20);
+            }
+            CHAIN.anvil().mine();
+
+            assertThat(settled.get(20, TimeUnit.SECONDS)).isEqualTo(mails);
+        } finally {
+            CHAIN.anvil().setAutomine(true);
+            run.shutdownNow();
+        }
+        assertThat(CHAIN.web3j().ethBlockNumber().send().getBlockNumber().longValueExact())
+            .as("one block for the whole page").isEqualTo(mined + 1);
+        for (String registration : registrations) {
+            assertThat(EmailRegistration.load(registration, CHAIN.web3j(),
+                    new org.web3j.tx.ReadonlyTransactionManager(CHAIN.web3j(), OWNER.getAddress()),
+                    new org.web3j.tx.gas.DefaultGasProvider())
+                .isAuthorisedRelay(RELAY.getAddress()).send()).as(registration).isTrue();
+        }
+        assertThat(sender.store().pendingRelayAuthorisations(100)).isEmpty();
+        assertThat(sender.store().ledger()).hasSize(mails)
+            .allSatisfy(e -> assertThat(e.reimbursed()).isPositive());
+    }
+
+    /** Transactions of {@code account} waiting in the node's pool. */
+    static long pendingOf(Credentials account) throws IOException {
+        return CHAIN.web3j().ethGetTransactionCount(account.getAddress(),
+                org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send()
+            .getTransactionCount().longValueExact()
+            - CHAIN.web3j().ethGetTransactionCount(account.getAddress(),
+                org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send()
+            .getTransactionCount().longValueExact();
     }
 
     @Test
