@@ -46,7 +46,9 @@ import org.web3j.crypto.Credentials;
  * {@code recipient} ({@code registered}, or {@code plain}: the
  * registered flow's recipient James runs without the extension, like the plain flow's, so that
  * the two flows differ only in the sender's James, which is what issue 8's throughput ratio is
- * about; then only SUBMITTED and HANDED_OFF are recorded).
+ * about; then only SUBMITTED and HANDED_OFF are recorded), {@code block-time} (seconds
+ * between blocks once the messages are registered, as on a real chain; 0, the default, keeps
+ * anvil's automine, a block per transaction).
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks compile exec:exec@mail-flow
  * -Dbench.args="messages=2000"}.
@@ -204,6 +206,13 @@ public final class MailFlowBenchmark {
             + "(the client's cost, not the server's).%n%n", warmup, messages,
             (System.nanoTime() - registering) / 1e9);
 
+        int blockTime = option("block-time", 0);
+        if (blockTime > 0) {
+            chain.anvil().setAutomine(false);
+            chain.anvil().setIntervalMining(blockTime);
+            out.printf("From here on anvil mines a block every %d s (interval mining), as a "
+                + "chain with a block time does.%n%n", blockTime);
+        }
         firstTimedBlock = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber()
             .longValueExact() + 1;
         try (EvidenceWatcher watcher = new EvidenceWatcher(chain.anvil().web3j(), 10)) {
