@@ -21,7 +21,7 @@ record Failure(int exitCode, String message) {
             return new Failure(ExitCode.CHAIN, chain.isUnreachable()
                 ? firstLine(chain.getMessage()) + "; is the node running? name another with "
                     + "--rpc-url"
-                : firstLine(chain.getMessage()));
+                : RuleAdvice.explain(firstLine(chain.getMessage()), chain.revert()));
         }
         if (e instanceof TrailException trail) {
             return new Failure(ExitCode.CHAIN, trail.isUnreachable()

@@ -30,14 +30,16 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  ok",
-        "  1  no: verification mismatch, not every recipient final, no such server",
+        "  1  no: verification mismatch, no such server; watch and withdraw: not every",
+        "     recipient final",
         "  2  usage: bad option, address, file or password; unknown registration",
         "  3  chain: node unreachable or on another chain; transaction refused",
         "  4  mail: SMTP server unreachable, login refused or message refused",
         "  5  internal error (REGMAIL_DEBUG=1 prints the stack trace)",
         "",
-        "Files: ~/.regmail (or $REGMAIL_HOME, or --home) holds deployment.json, keystore.json",
-        "and the private record of every mail sent (directories 700, files 600)."})
+        "Files: ~/.regmail (or $REGMAIL_HOME, or --home) holds deployment.json,",
+        "keystore.json and the private record of every mail sent (directories 700, files",
+        "600)."})
 public final class Regmail implements Runnable {
     @Spec
     CommandSpec spec;

@@ -97,6 +97,39 @@ class DeployAndServerCommandTest {
     }
 
     @Test
+    void shouldKeepTheApprovalWhenAnApprovedServerRegistersItsDomainAgain() throws Exception {
+        assertThat(deploy().exitCode()).isZero();
+        assertThat(regmail.run("server", "register", "--domain", "mail.example",
+            "--dev-account", "1").exitCode()).isZero();
+        assertThat(regmail.run("server", "approve", "mail.example", "--dev-account", "0")
+            .exitCode()).isZero();
+        long nonce = nonceOf(Anvil.devAccount(1).getAddress());
+
+        RegmailRunner.Result again = regmail.run("server", "register", "--domain",
+            "mail.example", "--dev-account", "1");
+
+        String server = Anvil.devAccount(1).getAddress().toLowerCase();
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).isEqualTo("server " + server + " is already registered for "
+            + "mail.example and approved; nothing sent" + System.lineSeparator());
+        assertThat(nonceOf(Anvil.devAccount(1).getAddress())).as("no transaction")
+            .isEqualTo(nonce);
+        assertThat(regmail.run("server", "show", "mail.example").out()).contains("approved   yes");
+
+        RegmailRunner.Result moved = regmail.run("server", "register", "--domain",
+            "mail2.example", "--dev-account", "1");
+        assertThat(moved.exitCode()).as(moved.toString()).isZero();
+        assertThat(moved.out()).contains("it no longer receives for mail.example, and the change "
+            + "withdrew its approval");
+    }
+
+    long nonceOf(String address) throws Exception {
+        return CHAIN.web3j().ethGetTransactionCount(address,
+            org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send().getTransactionCount()
+            .longValueExact();
+    }
+
+    @Test
     void shouldListEveryCommandAndTheExitCodesInTheHelp() {
         RegmailRunner.Result help = regmail.run("--help");
 
@@ -206,9 +239,11 @@ class DeployAndServerCommandTest {
                 "--dev-account", "5");
 
             assertThat(result.exitCode()).isEqualTo(ExitCode.CHAIN);
-            assertThat(result.error()).startsWith("the contracts refuse approving server "
+            assertThat(result.error()).isEqualTo("the contracts refuse approving server "
                 + Anvil.devAccount(1).getAddress().toLowerCase()
-                + ": AccessControlUnauthorizedAccount(" + Anvil.devAccount(5).getAddress());
+                + ": AccessControlUnauthorizedAccount(" + Anvil.devAccount(5).getAddress()
+                + ", DIRECTORY_ADMIN_ROLE); only the directory admin may do this: sign with the "
+                + "account that deployed the contracts (or one it granted the role)");
         }
 
         @Test

@@ -71,7 +71,8 @@ class TrailCommandsTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out())
-            .contains("registered mail " + mail.registration() + " on chain 31337 (created)")
+            .contains("registered mail " + mail.registration() + " on chain 31337 (registered, not "
+                + "handed to the SMTP server)")
             .contains("recipient 0  bob@recipient.example (to) — final: READ")
             .contains("recipient 1  carol@second.example (cc) — waiting: DELIVERED")
             .contains("recipient 2  dave@plain.example (bcc) — final: HANDED_OFF (its domain "
@@ -80,8 +81,8 @@ class TrailCommandsTest {
                 + "0x[0-9a-f]{64}  by " + chain.fixture.recipientServer.getAddress().toLowerCase())
             .contains("not every recipient is final yet");
         RegmailRunner.Result all = regmail.run("status", "--all");
-        assertThat(all.out()).contains(mail.registration() + "  CREATED  chain 31337  3 "
-            + "recipients  The contract");
+        assertThat(all.out()).contains(mail.registration() + "  registered, not handed to the "
+            + "SMTP server  chain 31337  3 recipients  The contract");
     }
 
     @Test

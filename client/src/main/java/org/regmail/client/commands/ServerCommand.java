@@ -85,13 +85,27 @@ public final class ServerCommand implements Runnable {
             Credentials server = account.credentials(context(), home(), deployment.chainId());
             try (ChainGateway gateway = Chains.connect(deployment, server)) {
                 byte[] key = DevDeployment.publicKey(server);
+                String address = server.getAddress().toLowerCase(Locale.ROOT);
+                var entry = gateway.read("reading the directory",
+                    gateway.master().serverInfo(server.getAddress()));
+                if (entry.component1().equals(name)) {
+                    // Registering again would withdraw the approval and change nothing else:
+                    // the key is fixed by the account.
+                    out().println("server " + address + " is already registered for " + name
+                        + (entry.component3() ? " and approved" : ", awaiting approval")
+                        + "; nothing sent");
+                    return ExitCode.OK;
+                }
                 TransactionReceipt receipt = Progress.waitFor(err(), "registering " + name,
                     () -> gateway.execute("registering " + name,
                         gateway.master().registerServer(name, key)));
-                String address = server.getAddress().toLowerCase(Locale.ROOT);
                 out().println("server " + address + " registered for " + name + " in tx "
                     + receipt.getTransactionHash());
                 out().println("public key " + Numeric.toHexString(key));
+                if (!entry.component1().isEmpty()) {
+                    out().println("it no longer receives for " + entry.component1()
+                        + (entry.component3() ? ", and the change withdrew its approval" : ""));
+                }
                 out().println("awaiting approval: a directory admin runs 'regmail server approve "
                     + name + "'");
                 return ExitCode.OK;

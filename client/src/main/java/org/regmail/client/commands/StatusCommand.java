@@ -43,7 +43,7 @@ public final class StatusCommand extends ClientCommand {
                 out().println("no registered mail was sent from " + home());
             }
             for (SentMail mail : mails) {
-                out().println(mail.registration() + "  " + mail.state() + "  chain "
+                out().println(mail.registration() + "  " + sending(mail.state()) + "  chain "
                     + mail.chainId() + "  " + mail.recipients().size() + " recipients  "
                     + (mail.subject() == null ? "" : mail.subject()));
             }
@@ -61,9 +61,21 @@ public final class StatusCommand extends ClientCommand {
         }
     }
 
+    /**
+     * How far the client got in sending the mail, from its local record: in words that cannot
+     * be taken for the statuses the servers record on chain.
+     */
+    static String sending(SentMail.State state) {
+        return switch (state) {
+            case PREPARED -> "prepared, registration not confirmed";
+            case CREATED -> "registered, not handed to the SMTP server";
+            case SUBMITTED -> "handed to the SMTP server";
+        };
+    }
+
     void print(SentMail mail, RegistrationTrail trail) {
         out().println("registered mail " + mail.registration() + " on chain " + mail.chainId()
-            + " (" + mail.state().name().toLowerCase() + ")");
+            + " (" + sending(mail.state()) + ")");
         if (mail.subject() != null) {
             out().println("subject         " + mail.subject());
         }

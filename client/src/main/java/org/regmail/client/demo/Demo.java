@@ -372,9 +372,10 @@ public final class Demo {
         bobs.add(bob.pop3Download(minutes.messageId()));
         narrator.step("bob", "downloads his two new mails over POP3 (RETR): DOWNLOADED; POP3 "
             + "knows no 'read'");
-        narrator.detail(privacyCheck(bobs, CAROL));
+        narrator.detail(privacyCheck("bob", bobs, CAROL));
 
-        carol.imapOpen(agreement.messageId());
+        List<byte[]> carols = new ArrayList<>();
+        carols.add(carol.imapOpen(agreement.messageId()));
         narrator.step("carol", "opens mail 2 over IMAP (FETCH BODY[] sets \\Seen): DOWNLOADED, "
             + "then READ");
         follower.await(List.of(new TrailFollower.Expected(agreement, 0, Status.READ)),
@@ -382,12 +383,14 @@ public final class Demo {
         carol.imapMoveToTrash(agreement.messageId());
         narrator.step("carol", "deletes mail 2: her client moves it to Trash (IMAP MOVE): "
             + "DELETED");
-        carol.imapPreview(minutes.messageId());
+        carols.add(carol.imapPreview(minutes.messageId()));
         narrator.step("carol", "previews mail 3, where she is Bcc (FETCH BODY.PEEK[]): "
             + "DOWNLOADED, not READ");
+        narrator.detail(privacyCheck("carol", carols, null));
 
-        dave.imapOpen(minutes.messageId());
+        List<byte[]> daves = List.of(dave.imapOpen(minutes.messageId()));
         narrator.step("dave", "opens mail 3 over IMAP: DOWNLOADED, then READ");
+        narrator.detail(privacyCheck("dave", daves, CAROL));
         List<String> subjects = dave.imapListSubjects();
         narrator.step("dave", "his inbox lists " + subjects.size() + " mails (FETCH ENVELOPE, "
             + "headers only); he never opens \"" + reminder.sent().subject() + "\"");
@@ -401,8 +404,11 @@ public final class Demo {
             ACTION_LIMIT);
     }
 
-    /** What bob's copies show: no registered-mail header, no trace of the Bcc recipient. */
-    private static String privacyCheck(List<byte[]> copies, String blind) {
+    /**
+     * What a recipient's copies show: no registered-mail header and, when {@code blind} is
+     * given (another recipient's Bcc address), no trace of it.
+     */
+    private static String privacyCheck(String who, List<byte[]> copies, String blind) {
         boolean header = false;
         boolean bcc = false;
         for (byte[] copy : copies) {
@@ -410,14 +416,16 @@ public final class Demo {
             int end = text.indexOf("\r\n\r\n");
             String head = end < 0 ? text : text.substring(0, end);
             header |= head.contains("registered-mail:");
-            bcc |= text.contains(blind) || head.contains("\nbcc:");
+            bcc |= blind != null && (text.contains(blind) || head.contains("\nbcc:"));
         }
+        String copiesOf = who + "'s " + (copies.size() == 1 ? "copy" : "copies");
         if (header || bcc) {
-            throw new DemoFailure("bob's copies show " + (header ? "the Registered-Mail header"
+            throw new DemoFailure(copiesOf + " show " + (header ? "the Registered-Mail header"
                 : "the Bcc recipient") + ": the recipient must see neither");
         }
-        return "bob's copies: no Registered-Mail header (he cannot tell they were registered), "
-            + "no trace of the Bcc";
+        return copiesOf + ": no Registered-Mail header" + (who.equals("bob")
+            ? " (he cannot tell they were registered)" : "")
+            + (blind == null ? "" : ", no trace of the Bcc");
     }
 
     private void expireTheNotice() throws InterruptedException {
