@@ -45,7 +45,7 @@ public final class AccountOptions {
         if (devAccount != null) {
             if (chainId != Anvil.CHAIN_ID) {
                 throw UserError.usage("--dev-account works on the local chain " + Anvil.CHAIN_ID
-                    + " only; this node is on chain " + chainId + ": give --keystore");
+                    + " only, not on chain " + chainId + ": give --keystore");
             }
             if (devAccount < 0 || devAccount >= Anvil.DEV_ACCOUNTS) {
                 throw UserError.usage("--dev-account must be 0 to " + (Anvil.DEV_ACCOUNTS - 1)

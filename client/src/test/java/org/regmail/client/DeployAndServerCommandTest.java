@@ -247,6 +247,27 @@ class DeployAndServerCommandTest {
         }
 
         @Test
+        void shouldSendNothingWhenTheDeploymentNamesAnAddressWithoutTheMaster()
+            throws Exception {
+            assertThat(deploy().exitCode()).isZero();
+            Path file = regmail.home().resolve("deployment.json");
+            String account = Anvil.devAccount(7).getAddress();
+            String json = Files.readString(file);
+            Files.writeString(file, json.replaceAll(
+                "\"master\"\\s*:\\s*\"0x[0-9a-fA-F]{40}\"", "\"master\": \"" + account + "\""));
+            long nonce = nonceOf(Anvil.devAccount(1).getAddress());
+
+            RegmailRunner.Result result = regmail.run("server", "register", "--domain",
+                "mail.example", "--dev-account", "1");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.CHAIN);
+            assertThat(result.error()).startsWith("there is no contract at the Master address "
+                + account + " on chain 31337");
+            assertThat(nonceOf(Anvil.devAccount(1).getAddress())).as("no transaction")
+                .isEqualTo(nonce);
+        }
+
+        @Test
         void shouldSayWhenThereIsNoDeployment() {
             RegmailRunner.Result result = regmail.run("server", "show", "mail.example");
 

@@ -31,6 +31,7 @@ import org.web3j.protocol.exceptions.TransactionException;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+import org.web3j.utils.Numeric;
 
 /**
  * One account's connection to the chain, shared by everything a server or the client sends.
@@ -90,6 +91,12 @@ public final class ChainGateway implements AutoCloseable {
             throw new ChainException("the node at " + settings.rpcUrl() + " is on chain "
                 + chainId + ", not the configured chain " + settings.chainId());
         }
+        try {
+            gateway.checkMaster();
+        } catch (ChainException e) {
+            web3j.shutdown();
+            throw e;
+        }
         return gateway;
     }
 
@@ -130,6 +137,31 @@ public final class ChainGateway implements AutoCloseable {
         if (chainId != settings.chainId()) {
             throw new ChainException("the node at " + settings.rpcUrl() + " is on chain "
                 + chainId + ", not the configured chain " + settings.chainId());
+        }
+        checkMaster();
+    }
+
+    /**
+     * Checks that a contract is deployed at the configured Master: a transaction to an address
+     * without code succeeds, pays its gas, and does nothing at all.
+     */
+    private void checkMaster() throws ChainException {
+        if (settings.masterAddress() == null) {
+            return;
+        }
+        String code;
+        try {
+            code = web3j.ethGetCode(settings.masterAddress(), DefaultBlockParameterName.LATEST)
+                .send().getCode();
+        } catch (IOException | RuntimeException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl()
+                + " (" + e.getMessage() + ")", e, true);
+        }
+        if (code == null || Numeric.cleanHexPrefix(code).isEmpty()) {
+            throw new ChainException("there is no contract at the Master address "
+                + settings.masterAddress() + " on chain " + settings.chainId()
+                + ": the deployment file (or chain.master) names another chain's Master or a "
+                + "mistyped address");
         }
     }
 

@@ -84,6 +84,8 @@ public final class OutboxPublisher implements AutoCloseable {
     private int consecutiveFailures;
     private Instant pausedUntil = Instant.EPOCH;
     private boolean recovered;
+    /** The message of the latest cycle the chain refused, or null after a cycle that passed. */
+    private String lastRefusal;
 
     public OutboxPublisher(ServerStore store, ChainGateway gateway, int batchSize,
                            Duration interval) {
@@ -163,9 +165,16 @@ public final class OutboxPublisher implements AutoCloseable {
                     gateway.settings().rpcUrl());
             }
             consecutiveFailures = 0;
+            lastRefusal = null;
         } catch (ChainException e) {
             if (!e.isUnreachable()) {
-                LOG.warn("outbox cycle refused by the chain: {}", e.getMessage());
+                // A refusal that stays (a wrong Master in the configuration) is told once, not
+                // every cycle; the records stay queued.
+                if (!String.valueOf(e.getMessage()).equals(lastRefusal)) {
+                    LOG.warn("outbox cycle refused by the chain, records stay queued: {}",
+                        e.getMessage());
+                    lastRefusal = e.getMessage();
+                }
                 return;
             }
             consecutiveFailures++;

@@ -50,6 +50,27 @@ class ChainGatewayTest {
     }
 
     @Test
+    void shouldRefuseAMasterAddressWithoutAContractBeforeAnythingIsSent() throws Exception {
+        String account = Anvil.devAccount(7).getAddress(); // an account, no code
+        ChainSettings noMaster = ChainSettings.of(CHAIN.rpcUrl(), Anvil.CHAIN_ID, account);
+        BigInteger nonceBefore = nonce(SERVER.getAddress());
+
+        ChainException connecting = catchThrowableOfType(ChainException.class,
+            () -> ChainGateway.connect(noMaster, SERVER));
+        ChainException checking;
+        try (ChainGateway opened = ChainGateway.open(noMaster, SERVER)) {
+            checking = catchThrowableOfType(ChainException.class, opened::checkChain);
+        }
+
+        String expected = "there is no contract at the Master address " + account
+            + " on chain 31337";
+        assertThat(connecting.getMessage()).startsWith(expected);
+        assertThat(connecting.isUnreachable()).isFalse();
+        assertThat(checking.getMessage()).startsWith(expected);
+        assertThat(nonce(SERVER.getAddress())).isEqualTo(nonceBefore);
+    }
+
+    @Test
     void shouldSayWhenNodeIsUnreachable() {
         ChainSettings nowhere = ChainSettings.of("http://127.0.0.1:1", Anvil.CHAIN_ID, null);
 
