@@ -51,6 +51,22 @@ class DirectDeliveryTest extends EndToEndTest {
     }
 
     @Test
+    void shouldRecordTheTrailWhenAForgedRegisteredMailCopyComesBeforeTheRealOne()
+        throws Exception {
+        String bob = network.mailbox("bob", MailNetwork.RECIPIENT_DOMAIN);
+        SentMail mail = network.send(Letter.about("Two copies").to(bob).body("Only one is real."),
+            submitted -> "Registered-Mail: v1; AAAA\r\n" + submitted);
+
+        chain.awaitReached(mail, bob, SUBMITTED, HANDED_OFF, DELIVERED);
+        mailboxes.awaitMessages(bob, 1);
+        assertThat(mailboxes.pop3Retrieve(bob)).contains("Only one is real.")
+            .doesNotContainIgnoringCase("Registered-Mail");
+        chain.awaitReached(mail, bob, DOWNLOADED);
+        assertThat(chain.settled(mail, bob)).isEqualTo(EnumSet.of(SUBMITTED, HANDED_OFF,
+            DELIVERED, DOWNLOADED));
+    }
+
+    @Test
     void shouldRecordDownloadedButNotReadWhenImapPeeksAtTheBody() throws Exception {
         String carol = network.mailbox("carol", MailNetwork.RECIPIENT_DOMAIN);
         SentMail mail = network.send(Letter.about("Peeked").to(carol).body("Peek at me."));

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import org.regmail.contracts.devchain.Anvil;
@@ -243,6 +244,11 @@ final class MailNetwork implements AutoCloseable {
      * submits the message with its Registered-Mail field to the sender's server over SMTP.
      */
     SentMail send(Letter letter) throws Exception {
+        return send(letter, UnaryOperator.identity());
+    }
+
+    /** As {@link #send(Letter)}, submitting the message as {@code asSubmitted} rewrites it. */
+    SentMail send(Letter letter, UnaryOperator<String> asSubmitted) throws Exception {
         String messageId = "m" + sequence.incrementAndGet() + "." + Instant.now().toEpochMilli()
             + "@" + SENDER_DOMAIN;
         byte[] message = letter.render(messageId);
@@ -256,7 +262,7 @@ final class MailNetwork implements AutoCloseable {
 
         MailClients.submit(sender.smtpPort(), ALICE, PASSWORD, ALICE,
             letter.envelopeRecipients(),
-            new String(created.messageToSubmit(), StandardCharsets.US_ASCII));
+            asSubmitted.apply(new String(created.messageToSubmit(), StandardCharsets.US_ASCII)));
         return new SentMail(created, letter, messageId);
     }
 

@@ -2,6 +2,7 @@ package org.regmail.mailets;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
@@ -12,6 +13,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.regmail.core.envelope.RegisteredMailHeader;
+import org.regmail.core.server.ServerNode;
 
 /** The header and the mail attributes the registered-mail mailets share. */
 final class MailAttributes {
@@ -39,9 +41,11 @@ final class MailAttributes {
     private MailAttributes() {
     }
 
-    static Optional<String> header(Mail mail) throws MessagingException {
+    /** The protocol header for this server: of several copies, the one sealed to it. */
+    static Optional<String> header(Mail mail, ServerNode node) throws MessagingException {
         String[] values = mail.getMessage().getHeader(HEADER);
-        return values == null || values.length == 0 ? Optional.empty() : Optional.of(values[0]);
+        return values == null || values.length == 0 ? Optional.empty()
+            : Optional.of(node.headerFor(List.of(values)));
     }
 
     static Optional<String> text(Mail mail, AttributeName name) {

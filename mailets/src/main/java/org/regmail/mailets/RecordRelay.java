@@ -51,7 +51,7 @@ public class RecordRelay extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        Optional<String> header = MailAttributes.header(mail);
+        Optional<String> header = MailAttributes.header(mail, node);
         if (header.isEmpty()) {
             return;
         }

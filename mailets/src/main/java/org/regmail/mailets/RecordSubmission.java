@@ -69,7 +69,7 @@ public class RecordSubmission extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        Optional<String> header = MailAttributes.header(mail);
+        Optional<String> header = MailAttributes.header(mail, node);
         if (header.isEmpty()) {
             return;
         }

@@ -187,6 +187,27 @@ public final class ServerNode implements AutoCloseable {
     }
 
     /**
+     * Of the Registered-Mail headers a message carries (normally one), the one sealed to this
+     * server: a hop or a forger may have added others, and the first copy is not always ours.
+     * When none opens with this server's key, the first, so that its refusal is the one told.
+     * Opening is local work (no chain): a copy that opens is checked in full afterwards.
+     */
+    public String headerFor(List<String> headerValues) {
+        if (headerValues.size() > 1) {
+            for (String value : headerValues) {
+                try {
+                    verifier.open(value);
+                    return value;
+                } catch (RegistrationRefused notOurs) {
+                    LOG.debug("a Registered-Mail header copy that is not for this server: {}",
+                        notOurs.getMessage());
+                }
+            }
+        }
+        return headerValues.get(0);
+    }
+
+    /**
      * Lets the relay record RELAYED for this registration: the contract takes RELAYED only from
      * a relay the previous hop (here the sender's server) authorised. The authorisation is kept
      * in the store first and sent in the background, so the mail never waits for the chain and

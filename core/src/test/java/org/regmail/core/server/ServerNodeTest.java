@@ -266,6 +266,20 @@ class ServerNodeTest {
     }
 
     @Test
+    void shouldPickTheHeaderCopySealedToThisServerWhateverItsPlace() throws Exception {
+        TestRegistrations.Created created = register(CHAIN.anvil().latestTimestamp() + 86_400);
+        String ours = created.sealFor(SENDER);
+        String othersServer = created.sealFor(RECIPIENT);
+        String garbage = "v1; AAAA";
+
+        assertThat(sender.headerFor(List.of(garbage, othersServer, ours))).isEqualTo(ours);
+        assertThat(sender.headerFor(List.of(ours, garbage))).isEqualTo(ours);
+        assertThat(sender.headerFor(List.of(garbage, othersServer)))
+            .as("none is ours: the first, whose refusal is told").isEqualTo(garbage);
+        assertThat(sender.headerFor(List.of(othersServer))).isEqualTo(othersServer);
+    }
+
+    @Test
     void shouldKeepAtMostOneRelayAuthorisationRunWaitingWhateverTheBurst() {
         synchronized (sender) { // holds the running authorisation run at its start
             for (int i = 0; i < 1_000; i++) {
