@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import okhttp3.OkHttpClient;
 import org.regmail.contracts.ContractErrors;
@@ -284,11 +285,16 @@ public final class ChainGateway implements AutoCloseable {
      * can be sent back to back and wait for one block together ({@link #awaitReceipts}).
      *
      * @param what what the transaction does, for error messages ("authorising relay 0x…")
+     * @param keep told the signed transaction before it is broadcast: where the caller notes
+     *     it, so that after a crash its receipt is looked for rather than a second one paid
      * @throws ChainException naming the broken rule when the estimate shows the contracts would
      *     refuse it (nothing is sent then), or saying the node is unreachable
      */
-    public SignedTransaction submit(String what, String to, String data) throws ChainException {
+    public SignedTransaction submit(String what, String to, String data,
+                                    Consumer<SignedTransaction> keep)
+        throws ChainException {
         SignedTransaction signed = sign(what, to, data, BigInteger.ZERO);
+        keep.accept(signed);
         try {
             broadcast(signed);
         } catch (ChainException e) {

@@ -250,19 +250,34 @@ public final class ServerNode implements AutoCloseable {
 
     /**
      * Sends a page of authorisations back to back, then waits for their receipts together: on
-     * a chain with a block time the page costs about one block, not one block each.
+     * a chain with a block time the page costs about one block, not one block each. One sent
+     * before a crash is settled from its receipt, or left while it is pending, never paid twice.
      */
     private int runRelayAuthorisations(List<RelayAuthorisation> page) {
         int settled = 0;
         List<SentAuthorisation> sent = new ArrayList<>();
         for (RelayAuthorisation a : page) {
             try {
+                if (a.sentTransaction() != null) {
+                    Optional<TransactionReceipt> receipt = gateway.receipt(a.sentTransaction());
+                    if (receipt.isPresent()) {
+                        settleRelayAuthorisation(a, receipt.get());
+                        settled++;
+                        continue;
+                    }
+                    if (gateway.isKnown(a.sentTransaction())) {
+                        continue; // still pending: looked at again at the next run
+                    }
+                    store.markRelayAuthorisationSent(a.registration(), a.relay(), null);
+                }
                 if (!Boolean.TRUE.equals(gateway.read("checking relay " + a.relay(),
                     gateway.registration(a.registration()).isAuthorisedRelay(a.relay())))) {
                     String call = gateway.master().authoriseRelay(a.salt(), a.relay())
                         .encodeFunctionCall();
                     sent.add(new SentAuthorisation(a, gateway.submit("authorising relay "
-                        + a.relay(), gateway.master().getContractAddress(), call)));
+                        + a.relay(), gateway.master().getContractAddress(), call,
+                        signed -> store.markRelayAuthorisationSent(a.registration(), a.relay(),
+                            signed.hash()))));
                     continue;
                 }
             } catch (ChainException e) {
@@ -309,26 +324,31 @@ public final class ServerNode implements AutoCloseable {
                     + "again later", a.registration(), a.relay(), entry.transaction().hash());
                 continue;
             }
-            BigInteger reimbursed = EmailRegistration.getRelayAuthorisedEvents(receipt).stream()
-                .map(e -> e.reimbursed).reduce(BigInteger.ZERO, BigInteger::add);
-            store.addToLedger(new LedgerEntry(receipt.getTransactionHash(),
-                    receipt.getBlockNumber().longValueExact(),
-                    receipt.getGasUsed().longValueExact(),
-                    Numeric.decodeQuantity(receipt.getEffectiveGasPrice()), 0, reimbursed,
-                    Instant.now()),
-                a.owner() == null ? Map.of() : Map.of(a.owner(), reimbursed));
-            if (receipt.isStatusOK()) {
-                LOG.info("registered mail {}: relay {} authorised in tx {}, reimbursed {} wei",
-                    a.registration(), a.relay(), receipt.getTransactionHash(), reimbursed);
-            } else {
-                LOG.warn("registered mail {}: relay {} not authorised, tx {} reverted ({}); its "
-                    + "RELAYED records will be refused", a.registration(), a.relay(),
-                    receipt.getTransactionHash(), gateway.explainFailure(receipt));
-            }
-            store.forgetRelayAuthorisation(a.registration(), a.relay());
+            settleRelayAuthorisation(a, receipt);
             settled++;
         }
         return settled;
+    }
+
+    /** Books a mined authorisation (a refused one too: its gas was spent) and forgets it. */
+    private void settleRelayAuthorisation(RelayAuthorisation a, TransactionReceipt receipt) {
+        BigInteger reimbursed = EmailRegistration.getRelayAuthorisedEvents(receipt).stream()
+            .map(e -> e.reimbursed).reduce(BigInteger.ZERO, BigInteger::add);
+        store.addToLedger(new LedgerEntry(receipt.getTransactionHash(),
+                receipt.getBlockNumber().longValueExact(),
+                receipt.getGasUsed().longValueExact(),
+                Numeric.decodeQuantity(receipt.getEffectiveGasPrice()), 0, reimbursed,
+                Instant.now()),
+            a.owner() == null ? Map.of() : Map.of(a.owner(), reimbursed));
+        if (receipt.isStatusOK()) {
+            LOG.info("registered mail {}: relay {} authorised in tx {}, reimbursed {} wei",
+                a.registration(), a.relay(), receipt.getTransactionHash(), reimbursed);
+        } else {
+            LOG.warn("registered mail {}: relay {} not authorised, tx {} reverted ({}); its "
+                + "RELAYED records will be refused", a.registration(), a.relay(),
+                receipt.getTransactionHash(), gateway.explainFailure(receipt));
+        }
+        store.forgetRelayAuthorisation(a.registration(), a.relay());
     }
 
     /**

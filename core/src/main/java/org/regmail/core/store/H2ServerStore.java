@@ -102,6 +102,7 @@ public final class H2ServerStore implements ServerStore {
           queued_at TIMESTAMP NOT NULL,
           PRIMARY KEY (registration, relay)
         );
+        ALTER TABLE relay_authorisation ADD COLUMN IF NOT EXISTS sent_tx VARCHAR(66);
         CREATE TABLE IF NOT EXISTS ledger (
           tx_hash VARCHAR(66) PRIMARY KEY,
           block BIGINT NOT NULL,
@@ -741,11 +742,27 @@ public final class H2ServerStore implements ServerStore {
                     while (rows.next()) {
                         result.add(new RelayAuthorisation(rows.getString("registration"),
                             rows.getBytes("salt"), rows.getString("owner"),
-                            rows.getString("relay")));
+                            rows.getString("relay"), rows.getString("sent_tx")));
                     }
                 }
             }
             return result;
+        });
+    }
+
+    @Override
+    public void markRelayAuthorisationSent(String registration, String relay,
+                                           String transactionHash) {
+        inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE relay_authorisation SET sent_tx = ? "
+                    + "WHERE registration = ? AND relay = ?")) {
+                update.setString(1, transactionHash);
+                update.setString(2, registration.toLowerCase());
+                update.setString(3, relay.toLowerCase());
+                update.executeUpdate();
+            }
+            return null;
         });
     }
 

@@ -8,6 +8,12 @@ package org.regmail.core.store;
  * @param salt its CREATE2 salt
  * @param owner its owner, for the ledger
  * @param relay the relay's account
+ * @param sentTransaction the hash of the transaction sent for it and not yet settled, or null
  */
-public record RelayAuthorisation(String registration, byte[] salt, String owner, String relay) {
+public record RelayAuthorisation(String registration, byte[] salt, String owner, String relay,
+                                 String sentTransaction) {
+    /** An authorisation not sent yet. */
+    public RelayAuthorisation(String registration, byte[] salt, String owner, String relay) {
+        this(registration, salt, owner, relay, null);
+    }
 }

@@ -139,8 +139,14 @@ public interface ServerStore extends AutoCloseable {
     /** Keeps a relay authorisation to send; queuing it again is harmless. */
     void queueRelayAuthorisation(RelayAuthorisation authorisation);
 
-    /** Relay authorisations not sent yet, oldest first. */
+    /** Relay authorisations not settled yet (sent or not), oldest first. */
     List<RelayAuthorisation> pendingRelayAuthorisations(int limit);
+
+    /**
+     * Notes the transaction signed for a relay authorisation, before it is broadcast (null:
+     * none), so that after a crash its receipt is looked for instead of a second one paid.
+     */
+    void markRelayAuthorisationSent(String registration, String relay, String transactionHash);
 
     /** Forgets a relay authorisation once it has landed (or was refused for good). */
     void forgetRelayAuthorisation(String registration, String relay);

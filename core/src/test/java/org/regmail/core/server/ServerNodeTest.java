@@ -188,6 +188,55 @@ class ServerNodeTest {
     }
 
     @Test
+    void shouldBookAnAuthorisationSentBeforeARestartFromItsReceiptAndPayNoSecond()
+        throws Exception {
+        TestRegistrations.Created created = register(CHAIN.anvil().latestTimestamp() + 86_400);
+        // What the store holds when the server stopped after broadcasting, before the receipt.
+        sender.store().queueRelayAuthorisation(new org.regmail.core.store.RelayAuthorisation(
+            created.registration(), created.registrationSalt(), OWNER.getAddress(),
+            RELAY.getAddress()));
+        ChainGateway.SignedTransaction sent = sender.gateway().submit("authorising the relay",
+            deployment.master().getContractAddress(), deployment.master()
+                .authoriseRelay(created.registrationSalt(), RELAY.getAddress())
+                .encodeFunctionCall(),
+            signed -> sender.store().markRelayAuthorisationSent(created.registration(),
+                RELAY.getAddress(), signed.hash()));
+        sender.close();
+        long nonce = pendingNonceOf(SENDER);
+
+        sender = node(SENDER, "sender.example"); // the same store, after the restart
+        assertThat(sender.runRelayAuthorisations()).isEqualTo(1);
+
+        assertThat(pendingNonceOf(SENDER)).as("no second transaction").isEqualTo(nonce);
+        assertThat(sender.store().ledger()).extracting(e -> e.transactionHash())
+            .containsExactly(sent.hash());
+        assertThat(sender.store().pendingRelayAuthorisations(10)).isEmpty();
+    }
+
+    @Test
+    void shouldSendAgainAnAuthorisationWhoseTransactionNeverReachedTheNode() throws Exception {
+        TestRegistrations.Created created = register(CHAIN.anvil().latestTimestamp() + 86_400);
+        sender.store().queueRelayAuthorisation(new org.regmail.core.store.RelayAuthorisation(
+            created.registration(), created.registrationSalt(), OWNER.getAddress(),
+            RELAY.getAddress()));
+        String neverBroadcast = "0x" + "ab".repeat(32);
+        sender.store().markRelayAuthorisationSent(created.registration(), RELAY.getAddress(),
+            neverBroadcast);
+
+        assertThat(sender.runRelayAuthorisations()).isEqualTo(1);
+
+        awaitRelayAuthorised(created.registration(), RELAY.getAddress());
+        assertThat(sender.store().ledger()).hasSize(1).noneMatch(
+            e -> e.transactionHash().equals(neverBroadcast));
+    }
+
+    static long pendingNonceOf(Credentials account) throws IOException {
+        return CHAIN.web3j().ethGetTransactionCount(account.getAddress(),
+                org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send()
+            .getTransactionCount().longValueExact();
+    }
+
+    @Test
     void shouldSettleEveryStoredRelayAuthorisationInOneRunPastThePageSize() throws Exception {
         TestRegistrations.Created created = register(CHAIN.anvil().latestTimestamp() + 86_400);
         for (int i = 0; i < 60; i++) {
