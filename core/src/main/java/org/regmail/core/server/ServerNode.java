@@ -266,6 +266,9 @@ public final class ServerNode implements AutoCloseable {
                         continue;
                     }
                     if (gateway.isKnown(a.sentTransaction())) {
+                        // Limitation: an authorisation waiting in the pool is not replaced with
+                        // higher fees as the outbox's transactions are; it is sent again, at the
+                        // fees of the day, only once the node has dropped it.
                         continue; // still pending: looked at again at the next run
                     }
                     store.markRelayAuthorisationSent(a.registration(), a.relay(), null);
