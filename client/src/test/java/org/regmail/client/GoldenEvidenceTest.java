@@ -99,6 +99,25 @@ class GoldenEvidenceTest {
             }
         }
         write("forged-event.json", forged);
+
+        ObjectNode fakeTime = bundle.deepCopy();
+        event(fakeTime, "READ", 0).put("time", "2026-01-01T00:12:30Z");
+        write("fake-time.json", fakeTime);
+
+        ObjectNode noTime = bundle.deepCopy();
+        event(noTime, "READ", 0).put("time", "garbage");
+        write("time-not-a-time.json", noTime);
+    }
+
+    /** The bundle's StatusRecorded event of that status for that recipient. */
+    private static ObjectNode event(ObjectNode bundle, String status, int recipient) {
+        for (JsonNode event : (ArrayNode) bundle.get("events")) {
+            if (status.equals(event.path("status").asText())
+                && event.path("recipientIndex").asInt() == recipient) {
+                return (ObjectNode) event;
+            }
+        }
+        throw new IllegalArgumentException("no " + status + " for recipient " + recipient);
     }
 
     private static void write(String name, JsonNode bundle) throws Exception {
@@ -219,5 +238,28 @@ class GoldenEvidenceTest {
         assertThat(result.error()).isEqualTo("cannot reach the Ethereum node at "
             + "http://127.0.0.1:9 (ConnectException); is the node running? name another with "
             + "--rpc-url");
+    }
+
+    @Test
+    @Order(9)
+    void shouldRefuteAFakeTimeWhenTheBlockWasMinedAtAnother() {
+        RegmailRunner.Result result = verify("fake-time.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
+        assertThat(result.out())
+            .contains("MISMATCH  event StatusRecorded READ recipient 0 (block 14): the chain "
+                + "differs: time: bundle says 2026-01-01T00:12:30Z, chain says "
+                + "2026-01-01T00:14:00Z")
+            .contains("verdict: INVALID — 1 of 21 claims do not hold");
+    }
+
+    @Test
+    @Order(10)
+    void shouldRefuseATimeWhenItIsNoTime() {
+        RegmailRunner.Result result = verify("time-not-a-time.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.error()).isEqualTo(GOLDEN.resolve("time-not-a-time.json")
+            + " is not an evidence bundle: 'events[10].time' is not an ISO-8601 time: garbage");
     }
 }

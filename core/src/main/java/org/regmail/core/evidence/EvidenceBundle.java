@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -45,8 +47,10 @@ import org.web3j.utils.Numeric;
  * }</pre>
  * A recipient's {@code address} is left out when the sender withholds it: its commitment
  * still shows the recipient exists without naming it. {@code time} is {@code timestamp} in
- * ISO-8601 for people; the verifier reads {@code timestamp}. Event fields are those of
- * {@link TrailEvent}; hex is lower case; amounts are decimal strings of wei.
+ * ISO-8601 (RFC 3339, with {@code Z} or an offset) for people: a reader may trust it alone,
+ * so the verifier holds it to the block's time like every other field. Event fields are those
+ * of {@link TrailEvent}, and {@link #times()} holds each event's {@code time} as the bundle
+ * states it; hex is lower case; amounts are decimal strings of wei.
  *
  * <p>The bundle holds the salt: whoever holds it can confirm a guessed recipient address or
  * message against the chain. Give it only to whom the proof is for.
@@ -56,7 +60,8 @@ public record EvidenceBundle(long chainId, String master, String factory, String
                              String senderServer, long deadline, BigInteger feeCap,
                              BigInteger escrow, byte[] salt, byte[] contentHash,
                              byte[] contentCommitment, List<Recipient> recipients,
-                             long exportedAtBlock, List<TrailEvent> events, byte[] eml) {
+                             long exportedAtBlock, List<TrailEvent> events, List<Instant> times,
+                             byte[] eml) {
     public static final String FORMAT = "regmail-evidence";
     public static final int VERSION = 1;
 
@@ -66,6 +71,11 @@ public record EvidenceBundle(long chainId, String master, String factory, String
     public EvidenceBundle {
         recipients = List.copyOf(recipients);
         events = List.copyOf(events);
+        times = List.copyOf(times);
+        if (times.size() != events.size()) {
+            throw new IllegalArgumentException(times.size() + " times for " + events.size()
+                + " events");
+        }
     }
 
     /**
@@ -98,7 +108,13 @@ public record EvidenceBundle(long chainId, String master, String factory, String
         return new EvidenceBundle(chainId, lower(master), lower(factory), lower(implementation),
             facts.registration(), facts.owner(), facts.localId(), facts.senderServer(),
             facts.deadline(), facts.feeCap(), facts.escrow(), salt, contentHash,
-            facts.contentCommitment(), recipients, trail.readAtBlock(), trail.events(), eml);
+            facts.contentCommitment(), recipients, trail.readAtBlock(), trail.events(),
+            blockTimes(trail.events()), eml);
+    }
+
+    /** Each event's block time, as the {@code time} fields of an exported bundle state it. */
+    public static List<Instant> blockTimes(List<TrailEvent> events) {
+        return events.stream().map(e -> Instant.ofEpochSecond(e.timestamp())).toList();
     }
 
     public String toJson() {
@@ -132,8 +148,8 @@ public record EvidenceBundle(long chainId, String master, String factory, String
         }
         root.put("exportedAtBlock", exportedAtBlock);
         ArrayNode eventArray = root.putArray("events");
-        for (TrailEvent e : events) {
-            writeEvent(eventArray.addObject(), e);
+        for (int i = 0; i < events.size(); i++) {
+            writeEvent(eventArray.addObject(), events.get(i), times.get(i));
         }
         if (eml != null) {
             root.put("eml", Base64.getEncoder().encodeToString(eml));
@@ -176,8 +192,10 @@ public record EvidenceBundle(long chainId, String master, String factory, String
                 r.bytes32("commitment"), r.address("server")));
         }
         List<TrailEvent> events = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
         for (Fields e : f.array("events")) {
             events.add(readEvent(e));
+            times.add(e.time("time"));
         }
         String eml = f.optionalText("eml");
         byte[] emlBytes;
@@ -191,7 +209,7 @@ public record EvidenceBundle(long chainId, String master, String factory, String
             f.address("registration"), f.address("owner"), f.bytes32("localId"),
             f.address("senderServer"), f.number("deadline"), f.wei("feeCap"), f.wei("escrow"),
             f.bytes32("salt"), f.bytes32("contentHash"), f.bytes32("contentCommitment"),
-            recipients, f.number("exportedAtBlock"), events, emlBytes);
+            recipients, f.number("exportedAtBlock"), events, times, emlBytes);
     }
 
     /** The same bundle with the addresses of the given indexes only. */
@@ -202,7 +220,7 @@ public record EvidenceBundle(long chainId, String master, String factory, String
             .toList();
         return new EvidenceBundle(chainId, master, factory, implementation, registration, owner,
             localId, senderServer, deadline, feeCap, escrow, salt, contentHash,
-            contentCommitment, kept, exportedAtBlock, events, eml);
+            contentCommitment, kept, exportedAtBlock, events, times, eml);
     }
 
     /** Leaves the salt out. */
@@ -212,13 +230,13 @@ public record EvidenceBundle(long chainId, String master, String factory, String
             + events.size() + " events]";
     }
 
-    private static void writeEvent(ObjectNode node, TrailEvent e) {
+    private static void writeEvent(ObjectNode node, TrailEvent e, Instant time) {
         node.put("event", e.event());
         node.put("contract", e.contract());
         node.put("blockNumber", e.blockNumber());
         node.put("blockHash", e.blockHash());
         node.put("timestamp", e.timestamp());
-        node.put("time", Instant.ofEpochSecond(e.timestamp()).toString());
+        node.put("time", time.toString());
         node.put("transactionHash", e.transactionHash());
         node.put("logIndex", e.logIndex());
         if (e.recipientIndex() != null) {
@@ -308,6 +326,16 @@ public record EvidenceBundle(long chainId, String master, String factory, String
                 throw new EvidenceFormatException(where(field) + " is not a whole number");
             }
             return value.asLong();
+        }
+
+        Instant time(String field) throws EvidenceFormatException {
+            String text = text(field);
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new EvidenceFormatException(where(field) + " is not an ISO-8601 time: "
+                    + text);
+            }
         }
 
         Long optionalNumber(String field) throws EvidenceFormatException {

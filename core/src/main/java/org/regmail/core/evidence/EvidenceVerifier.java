@@ -1,6 +1,7 @@
 package org.regmail.core.evidence;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -40,8 +41,8 @@ import org.web3j.utils.Numeric;
  *   <li>the Master's RegistrationCreated event carries the claimed owner, terms and
  *       commitments;</li>
  *   <li>every claimed event exists at its transaction and log index, in the claimed block, at
- *       the claimed time, with the claimed values; and no event of the registration up to the
- *       export block was left out.</li>
+ *       the claimed timestamp and time (the ISO-8601 text a reader sees), with the claimed
+ *       values; and no event of the registration up to the export block was left out.</li>
  * </ol>
  */
 public final class EvidenceVerifier {
@@ -220,7 +221,8 @@ public final class EvidenceVerifier {
         Map<String, TrailEvent> onChain = new HashMap<>();
         trail.events().forEach(e -> onChain.put(e.position(), e));
         Set<String> claimed = new HashSet<>();
-        for (TrailEvent e : bundle.events()) {
+        for (int i = 0; i < bundle.events().size(); i++) {
+            TrailEvent e = bundle.events().get(i);
             String subject = "event " + e.describe() + " (block " + e.blockNumber() + ")";
             claimed.add(e.position());
             TrailEvent actual = onChain.get(e.position());
@@ -229,10 +231,10 @@ public final class EvidenceVerifier {
                     + "is at log " + e.logIndex() + " of transaction " + e.transactionHash()));
                 continue;
             }
-            List<String> differences = differences(e, actual);
+            List<String> differences = differences(e, bundle.times().get(i), actual);
             claims.add(differences.isEmpty()
                 ? new Claim(Outcome.CONFIRMED, subject, "on chain in tx " + e.transactionHash()
-                    + " at " + java.time.Instant.ofEpochSecond(e.timestamp()))
+                    + " at " + Instant.ofEpochSecond(e.timestamp()))
                 : new Claim(Outcome.MISMATCH, subject, "the chain differs: "
                     + String.join("; ", differences)));
         }
@@ -250,13 +252,15 @@ public final class EvidenceVerifier {
         }
     }
 
-    private static List<String> differences(TrailEvent claimed, TrailEvent actual) {
+    private static List<String> differences(TrailEvent claimed, Instant claimedTime,
+                                            TrailEvent actual) {
         List<String> d = new ArrayList<>();
         compare(d, "event", claimed.event(), actual.event());
         compare(d, "contract", claimed.contract(), actual.contract());
         compare(d, "block", claimed.blockNumber(), actual.blockNumber());
         compare(d, "block hash", claimed.blockHash(), actual.blockHash());
         compare(d, "timestamp", claimed.timestamp(), actual.timestamp());
+        compare(d, "time", claimedTime, Instant.ofEpochSecond(actual.timestamp()));
         compare(d, "recipient", claimed.recipientIndex(), actual.recipientIndex());
         compare(d, "status", claimed.status(), actual.status());
         compare(d, "account", claimed.account(), actual.account());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -24,7 +25,7 @@ class EvidenceFormatTest {
                 new EvidenceBundle.Recipient(1, "carol@y.example", word, C)),
             42, List.of(new TrailEvent(TrailEvent.STATUS_RECORDED, A, 9, HASH, 1_767_225_660L,
                 HASH, 3, 1, Status.DELIVERED, C, null, BigInteger.ONE, null)),
-            "eml".getBytes());
+            List.of(Instant.ofEpochSecond(1_767_225_660L)), "eml".getBytes());
     }
 
     @Test
@@ -61,6 +62,24 @@ class EvidenceFormatTest {
         assertThatThrownBy(() -> EvidenceBundle.fromJson(bundle().toJson()
             .replace("\"owner\" : \"" + B + "\"", "\"owner\" : \"0x12\"")))
             .hasMessage("'owner' is not an address");
+    }
+
+    @Test
+    void shouldReadATimeWithAnOffsetAsTheInstantItDenotes() throws Exception {
+        String json = bundle().toJson().replace("\"2026-01-01T00:01:00Z\"",
+            "\"2026-01-01T09:01:00+09:00\"");
+
+        assertThat(EvidenceBundle.fromJson(json).times())
+            .containsExactly(Instant.parse("2026-01-01T00:01:00Z"));
+    }
+
+    @Test
+    void shouldRefuseATimeWhenItIsNoTime() {
+        String json = bundle().toJson().replace("\"2026-01-01T00:01:00Z\"", "\"garbage\"");
+
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json))
+            .isInstanceOf(EvidenceFormatException.class)
+            .hasMessage("'events[0].time' is not an ISO-8601 time: garbage");
     }
 
     @Test
