@@ -107,6 +107,35 @@ class GoldenEvidenceTest {
         ObjectNode noTime = bundle.deepCopy();
         event(noTime, "READ", 0).put("time", "garbage");
         write("time-not-a-time.json", noTime);
+
+        ObjectNode negativeExport = bundle.deepCopy();
+        ((ArrayNode) negativeExport.get("events")).remove(index(negativeExport, "READ", 0));
+        negativeExport.put("exportedAtBlock", -1);
+        write("export-block-negative.json", negativeExport);
+
+        ObjectNode beforeCreation = bundle.deepCopy();
+        beforeCreation.putArray("events");
+        beforeCreation.put("exportedAtBlock", 0);
+        write("export-block-before-creation.json", beforeCreation);
+
+        ObjectNode beforeItsEvents = bundle.deepCopy();
+        ((ArrayNode) beforeItsEvents.get("events")).remove(index(beforeItsEvents, "DELIVERED", 1));
+        beforeItsEvents.put("exportedAtBlock", 11);
+        write("export-block-before-its-events.json", beforeItsEvents);
+
+        ObjectNode beyondTheNode = bundle.deepCopy();
+        beyondTheNode.put("exportedAtBlock", 1_000_000_000_000_000L);
+        write("export-block-beyond-the-node.json", beyondTheNode);
+    }
+
+    private static int index(ObjectNode bundle, String status, int recipient) {
+        ArrayNode events = (ArrayNode) bundle.get("events");
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) == event(bundle, status, recipient)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no " + status + " for recipient " + recipient);
     }
 
     /** The bundle's StatusRecorded event of that status for that recipient. */
@@ -153,10 +182,12 @@ class GoldenEvidenceTest {
                 + " holds the EIP-1167 clone of the implementation")
             .contains("OK        creation: the Master's RegistrationCreated event carries the "
                 + "claimed owner, terms and commitments")
+            .contains("OK        export block: block 14 is after the registration's creation "
+                + "(block 8) and every event claimed, and not beyond the node's latest block 14")
             .contains("OK        event StatusRecorded READ recipient 0 (block")
             .contains("recipient 0  bob@recipient.example — final: READ")
             .doesNotContain("MISMATCH")
-            .contains("verdict: VALID — 21 claims confirmed, none contradicted");
+            .contains("verdict: VALID — 22 claims confirmed, none contradicted");
     }
 
     @Test
@@ -169,7 +200,7 @@ class GoldenEvidenceTest {
             .contains("MISMATCH  content commitment: keccak256(salt ‖ content hash) is")
             .contains("(wrong salt or content hash)")
             .contains("MISMATCH  recipient 0 bob@recipient.example: keccak256(salt ‖ address) is")
-            .contains("verdict: INVALID — 4 of 21 claims do not hold");
+            .contains("verdict: INVALID — 4 of 22 claims do not hold");
     }
 
     @Test
@@ -182,7 +213,7 @@ class GoldenEvidenceTest {
         assertThat(result.out())
             .contains("MISMATCH  message: the message given hashes to")
             .contains(": it is not the message registered")
-            .contains("verdict: INVALID — 1 of 21 claims do not hold");
+            .contains("verdict: INVALID — 1 of 22 claims do not hold");
         assertThat(verify("altered-eml.json").out())
             .contains("NOTE      message: no message given: the content hash")
             .contains("verdict: VALID");
@@ -210,7 +241,7 @@ class GoldenEvidenceTest {
         assertThat(result.out())
             .contains("MISMATCH  event StatusRecorded READ recipient 1 (block")
             .contains("the chain differs: status: bundle says READ, chain says DELIVERED")
-            .contains("verdict: INVALID — 1 of 21 claims do not hold");
+            .contains("verdict: INVALID — 1 of 22 claims do not hold");
     }
 
     @Test
@@ -250,7 +281,7 @@ class GoldenEvidenceTest {
             .contains("MISMATCH  event StatusRecorded READ recipient 0 (block 14): the chain "
                 + "differs: time: bundle says 2026-01-01T00:12:30Z, chain says "
                 + "2026-01-01T00:14:00Z")
-            .contains("verdict: INVALID — 1 of 21 claims do not hold");
+            .contains("verdict: INVALID — 1 of 22 claims do not hold");
     }
 
     @Test
@@ -261,5 +292,59 @@ class GoldenEvidenceTest {
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
         assertThat(result.error()).isEqualTo(GOLDEN.resolve("time-not-a-time.json")
             + " is not an evidence bundle: 'events[10].time' is not an ISO-8601 time: garbage");
+    }
+
+    @Test
+    @Order(11)
+    void shouldRefuseANegativeExportBlockWhenItIsNoBlock() {
+        RegmailRunner.Result result = verify("export-block-negative.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.error()).isEqualTo(GOLDEN.resolve("export-block-negative.json")
+            + " is not an evidence bundle: 'exportedAtBlock' is negative: -1");
+    }
+
+    @Test
+    @Order(12)
+    void shouldRefuteAnExportBlockWhenItPrecedesTheCreation() {
+        RegmailRunner.Result result = verify("export-block-before-creation.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
+        assertThat(result.out())
+            .contains("MISMATCH  export block: the bundle says it was exported at block 0, "
+                + "before the registration was created in block 8")
+            .contains("NOTE      event StatusRecorded READ recipient 0 (block 14): recorded "
+                + "after the bundle was exported")
+            .contains("verdict: INVALID — 1 of 11 claims do not hold");
+    }
+
+    @Test
+    @Order(13)
+    void shouldRefuteAnExportBlockWhenItPrecedesAClaimedEvent() {
+        RegmailRunner.Result result = verify("export-block-before-its-events.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
+        assertThat(result.out())
+            .contains("MISMATCH  export block: the bundle says it was exported at block 11 but "
+                + "claims an event the chain recorded in block 14")
+            .contains("MISMATCH  event StatusRecorded DELIVERED recipient 1 (block 12): on chain "
+                + "in tx 0x1178f73abfc12137711dc667d6f3dba20da0cc2d3d452df441acc35b15c55e2f but "
+                + "left out of the bundle, which claims events up to block 14")
+            .doesNotContain("NOTE      event")
+            .contains("verdict: INVALID — 2 of 22 claims do not hold");
+    }
+
+    @Test
+    @Order(14)
+    void shouldRefuseAnExportBlockWhenTheNodeHasNotReachedIt() {
+        RegmailRunner.Result result = verify("export-block-beyond-the-node.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.CHAIN);
+        assertThat(result.error()).isEqualTo("the bundle says it was exported at block "
+            + "1000000000000000 but the node at " + chain.anvil.rpcUrl() + " is at block 14: the "
+            + "node is behind (let it catch up, or name another with --rpc-url), or the bundle "
+            + "comes from a fork this node does not follow, or its export block is false; "
+            + "nothing was verified");
+        assertThat(result.out()).doesNotContain("verdict");
     }
 }

@@ -45,6 +45,8 @@ import org.web3j.utils.Numeric;
  *   "eml": "base64 of the message as registered (optional)"
  * }
  * }</pre>
+ * {@code exportedAtBlock} is the chain's latest block when the trail was read: the bundle
+ * claims every event of the registration up to it.
  * A recipient's {@code address} is left out when the sender withholds it: its commitment
  * still shows the recipient exists without naming it. {@code time} is {@code timestamp} in
  * ISO-8601 (RFC 3339, with {@code Z} or an offset) for people: a reader may trust it alone,
@@ -209,7 +211,7 @@ public record EvidenceBundle(long chainId, String master, String factory, String
             f.address("registration"), f.address("owner"), f.bytes32("localId"),
             f.address("senderServer"), f.number("deadline"), f.wei("feeCap"), f.wei("escrow"),
             f.bytes32("salt"), f.bytes32("contentHash"), f.bytes32("contentCommitment"),
-            recipients, f.number("exportedAtBlock"), events, times, emlBytes);
+            recipients, f.count("exportedAtBlock"), events, times, emlBytes);
     }
 
     /** The same bundle with the addresses of the given indexes only. */
@@ -326,6 +328,15 @@ public record EvidenceBundle(long chainId, String master, String factory, String
                 throw new EvidenceFormatException(where(field) + " is not a whole number");
             }
             return value.asLong();
+        }
+
+        /** A block number, time or position: a whole number, never negative. */
+        long count(String field) throws EvidenceFormatException {
+            long value = number(field);
+            if (value < 0) {
+                throw new EvidenceFormatException(where(field) + " is negative: " + value);
+            }
+            return value;
         }
 
         Instant time(String field) throws EvidenceFormatException {

@@ -42,7 +42,10 @@ import org.web3j.utils.Numeric;
  *       commitments;</li>
  *   <li>every claimed event exists at its transaction and log index, in the claimed block, at
  *       the claimed timestamp and time (the ISO-8601 text a reader sees), with the claimed
- *       values; and no event of the registration up to the export block was left out.</li>
+ *       values;</li>
+ *   <li>the export block is neither before the registration's creation or an event claimed,
+ *       nor beyond the node's latest block (the node cannot tell then); and no event of the
+ *       registration up to it (or up to the last event claimed) was left out.</li>
  * </ol>
  */
 public final class EvidenceVerifier {
@@ -79,6 +82,7 @@ public final class EvidenceVerifier {
         checkCode(bundle, claims);
 
         TrailReader reader = new TrailReader(web3j, rpcUrl);
+        requireExportBlock(bundle, reader);
         long from = bundle.events().stream()
             .mapToLong(TrailEvent::blockNumber).min().orElse(0);
         Optional<RegistrationTrail> trail = reader.read(bundle.master(), bundle.registration(),
@@ -216,40 +220,96 @@ public final class EvidenceVerifier {
                 + String.join("; ", differences)));
     }
 
+    /**
+     * Refuses a bundle exported at a block the node does not have yet: the events after the
+     * node's latest block can be neither confirmed nor shown left out.
+     */
+    private void requireExportBlock(EvidenceBundle bundle, TrailReader reader)
+        throws TrailException {
+        long latest = reader.block(DefaultBlockParameterName.LATEST).getNumber().longValueExact();
+        if (bundle.exportedAtBlock() > latest) {
+            throw new TrailException("the bundle says it was exported at block "
+                + bundle.exportedAtBlock() + " but the node at " + rpcUrl + " is at block "
+                + latest + ": the node is behind (let it catch up, or name another with "
+                + "--rpc-url), or the bundle comes from a fork this node does not follow, or its "
+                + "export block is false; nothing was verified", false);
+        }
+    }
+
     private static void checkEvents(EvidenceBundle bundle, RegistrationTrail trail,
                                     List<Claim> claims) {
         Map<String, TrailEvent> onChain = new HashMap<>();
         trail.events().forEach(e -> onChain.put(e.position(), e));
         Set<String> claimed = new HashSet<>();
+        List<Claim> eventClaims = new ArrayList<>();
+        long lastClaimedBlock = -1;
         for (int i = 0; i < bundle.events().size(); i++) {
             TrailEvent e = bundle.events().get(i);
             String subject = "event " + e.describe() + " (block " + e.blockNumber() + ")";
-            claimed.add(e.position());
             TrailEvent actual = onChain.get(e.position());
             if (actual == null) {
-                claims.add(new Claim(Outcome.MISMATCH, subject, "no event of this registration "
-                    + "is at log " + e.logIndex() + " of transaction " + e.transactionHash()));
+                eventClaims.add(new Claim(Outcome.MISMATCH, subject, "no event of this "
+                    + "registration is at log " + e.logIndex() + " of transaction "
+                    + e.transactionHash()));
                 continue;
             }
+            claimed.add(actual.position());
+            lastClaimedBlock = Math.max(lastClaimedBlock, actual.blockNumber());
             List<String> differences = differences(e, bundle.times().get(i), actual);
-            claims.add(differences.isEmpty()
+            eventClaims.add(differences.isEmpty()
                 ? new Claim(Outcome.CONFIRMED, subject, "on chain in tx " + e.transactionHash()
                     + " at " + Instant.ofEpochSecond(e.timestamp()))
                 : new Claim(Outcome.MISMATCH, subject, "the chain differs: "
                     + String.join("; ", differences)));
         }
+        claims.add(exportBlock(bundle, trail, lastClaimedBlock));
+        claims.addAll(eventClaims);
+
+        long exported = bundle.exportedAtBlock();
         for (TrailEvent actual : trail.events()) {
             if (claimed.contains(actual.position())) {
                 continue;
             }
             String subject = "event " + actual.describe() + " (block " + actual.blockNumber()
                 + ")";
-            claims.add(actual.blockNumber() <= bundle.exportedAtBlock()
-                ? new Claim(Outcome.MISMATCH, subject, "on chain in tx "
+            if (actual.blockNumber() <= exported) {
+                claims.add(new Claim(Outcome.MISMATCH, subject, "on chain in tx "
                     + actual.transactionHash() + " but left out of the bundle exported at block "
-                    + bundle.exportedAtBlock())
-                : new Claim(Outcome.NOTE, subject, "recorded after the bundle was exported"));
+                    + exported));
+            } else if (actual.blockNumber() <= lastClaimedBlock) {
+                claims.add(new Claim(Outcome.MISMATCH, subject, "on chain in tx "
+                    + actual.transactionHash() + " but left out of the bundle, which claims "
+                    + "events up to block " + lastClaimedBlock));
+            } else {
+                claims.add(new Claim(Outcome.NOTE, subject, "recorded after the bundle was "
+                    + "exported"));
+            }
         }
+    }
+
+    /**
+     * The export block bounds what the bundle must hold: it cannot precede the registration's
+     * creation nor an event it claims, or events left out would pass as recorded later.
+     */
+    private static Claim exportBlock(EvidenceBundle bundle, RegistrationTrail trail,
+                                     long lastClaimedBlock) {
+        long exported = bundle.exportedAtBlock();
+        long created = trail.events().stream()
+            .filter(e -> TrailEvent.REGISTRATION_CREATED.equals(e.event()))
+            .mapToLong(TrailEvent::blockNumber).min().orElseThrow();
+        if (exported < created) {
+            return new Claim(Outcome.MISMATCH, "export block", "the bundle says it was exported "
+                + "at block " + exported + ", before the registration was created in block "
+                + created);
+        }
+        if (exported < lastClaimedBlock) {
+            return new Claim(Outcome.MISMATCH, "export block", "the bundle says it was exported "
+                + "at block " + exported + " but claims an event the chain recorded in block "
+                + lastClaimedBlock);
+        }
+        return new Claim(Outcome.CONFIRMED, "export block", "block " + exported + " is after "
+            + "the registration's creation (block " + created + ") and every event claimed, and "
+            + "not beyond the node's latest block " + trail.readAtBlock());
     }
 
     private static List<String> differences(TrailEvent claimed, Instant claimedTime,
