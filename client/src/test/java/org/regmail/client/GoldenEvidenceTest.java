@@ -126,6 +126,15 @@ class GoldenEvidenceTest {
         ObjectNode beyondTheNode = bundle.deepCopy();
         beyondTheNode.put("exportedAtBlock", 1_000_000_000_000_000L);
         write("export-block-beyond-the-node.json", beyondTheNode);
+
+        ObjectNode duplicatedEvent = bundle.deepCopy();
+        ((ArrayNode) duplicatedEvent.get("events")).add(event(bundle, "READ", 0).deepCopy());
+        write("duplicated-event.json", duplicatedEvent);
+
+        ObjectNode duplicatedRecipient = bundle.deepCopy();
+        ((ArrayNode) duplicatedRecipient.get("recipients"))
+            .set(2, bundle.get("recipients").get(1).deepCopy());
+        write("duplicated-recipient.json", duplicatedRecipient);
     }
 
     private static int index(ObjectNode bundle, String status, int recipient) {
@@ -346,5 +355,29 @@ class GoldenEvidenceTest {
             + "comes from a fork this node does not follow, or its export block is false; "
             + "nothing was verified");
         assertThat(result.out()).doesNotContain("verdict");
+    }
+
+    @Test
+    @Order(15)
+    void shouldRefuseAnEventWhenItIsListedTwice() {
+        RegmailRunner.Result result = verify("duplicated-event.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.error()).isEqualTo(GOLDEN.resolve("duplicated-event.json")
+            + " is not an evidence bundle: 'events[11]' repeats 'events[10]', the event at log 0 "
+            + "of transaction 0x77326059824df76cd60d48b638d5bcab89110f9995b868f24fcd3f81c33c8a42: "
+            + "each is listed once");
+        assertThat(result.out()).doesNotContain("claims confirmed");
+    }
+
+    @Test
+    @Order(16)
+    void shouldRefuseARecipientWhenItIsListedTwice() {
+        RegmailRunner.Result result = verify("duplicated-recipient.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.error()).isEqualTo(GOLDEN.resolve("duplicated-recipient.json")
+            + " is not an evidence bundle: 'recipients[2]' repeats 'recipients[1]', recipient 1: "
+            + "each is listed once");
     }
 }

@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +48,7 @@ import org.web3j.utils.Numeric;
  * }</pre>
  * {@code exportedAtBlock} is the chain's latest block when the trail was read: the bundle
  * claims every event of the registration up to it.
+ * Each recipient index and each event (transaction and log index) is listed once.
  * A recipient's {@code address} is left out when the sender withholds it: its commitment
  * still shows the recipient exists without naming it. {@code time} is {@code timestamp} in
  * ISO-8601 (RFC 3339, with {@code Z} or an offset) for people: a reader may trust it alone,
@@ -193,12 +195,16 @@ public record EvidenceBundle(long chainId, String master, String factory, String
             recipients.add(new Recipient((int) r.number("index"), r.optionalText("address"),
                 r.bytes32("commitment"), r.address("server")));
         }
+        requireOnce(recipients.stream().map(r -> "recipient " + r.index()).toList(),
+            "recipients");
         List<TrailEvent> events = new ArrayList<>();
         List<Instant> times = new ArrayList<>();
         for (Fields e : f.array("events")) {
             events.add(readEvent(e));
             times.add(e.time("time"));
         }
+        requireOnce(events.stream().map(e -> "the event at log " + e.logIndex()
+            + " of transaction " + e.transactionHash()).toList(), "events");
         String eml = f.optionalText("eml");
         byte[] emlBytes;
         try {
@@ -278,6 +284,22 @@ public record EvidenceBundle(long chainId, String master, String factory, String
             e.number("logIndex"), recipient == null ? null : recipient.intValue(), parsed,
             e.optionalAddress("account"), e.optionalAddress("by"),
             amount == null ? null : e.wei("amount"), e.optionalText("reason"));
+    }
+
+    /**
+     * Refuses an item listed twice: it would pass for two claims, and a recipient repeated in
+     * place of one left out would keep the count right.
+     */
+    private static void requireOnce(List<String> items, String array)
+        throws EvidenceFormatException {
+        Map<String, Integer> first = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            Integer earlier = first.putIfAbsent(items.get(i), i);
+            if (earlier != null) {
+                throw new EvidenceFormatException("'" + array + "[" + i + "]' repeats '" + array
+                    + "[" + earlier + "]', " + items.get(i) + ": each is listed once");
+            }
+        }
     }
 
     private static String hex(byte[] bytes) {
