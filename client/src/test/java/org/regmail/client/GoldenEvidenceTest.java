@@ -135,6 +135,10 @@ class GoldenEvidenceTest {
         ((ArrayNode) duplicatedRecipient.get("recipients"))
             .set(2, bundle.get("recipients").get(1).deepCopy());
         write("duplicated-recipient.json", duplicatedRecipient);
+
+        ObjectNode wrappedIndex = bundle.deepCopy();
+        event(wrappedIndex, "DELIVERED", 1).put("recipientIndex", (1L << 32) + 1);
+        write("wrapped-recipient-index.json", wrappedIndex);
     }
 
     private static int index(ObjectNode bundle, String status, int recipient) {
@@ -379,5 +383,16 @@ class GoldenEvidenceTest {
         assertThat(result.error()).isEqualTo(GOLDEN.resolve("duplicated-recipient.json")
             + " is not an evidence bundle: 'recipients[2]' repeats 'recipients[1]', recipient 1: "
             + "each is listed once");
+    }
+
+    @Test
+    @Order(17)
+    void shouldRefuseARecipientIndexWhenAnIntWouldWrapItOntoAnother() {
+        RegmailRunner.Result result = verify("wrapped-recipient-index.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.error()).isEqualTo(GOLDEN.resolve("wrapped-recipient-index.json")
+            + " is not an evidence bundle: 'events[8].recipientIndex' is not a recipient index: "
+            + "4294967297");
     }
 }

@@ -48,6 +48,8 @@ import org.web3j.utils.Numeric;
  * }</pre>
  * {@code exportedAtBlock} is the chain's latest block when the trail was read: the bundle
  * claims every event of the registration up to it.
+ * Chain ids, block numbers, times, log and recipient indexes are never negative, and a
+ * recipient index fits an {@code int}.
  * Each recipient index and each event (transaction and log index) is listed once.
  * A recipient's {@code address} is left out when the sender withholds it: its commitment
  * still shows the recipient exists without naming it. {@code time} is {@code timestamp} in
@@ -192,7 +194,7 @@ public record EvidenceBundle(long chainId, String master, String factory, String
         Fields contracts = f.object("contracts");
         List<Recipient> recipients = new ArrayList<>();
         for (Fields r : f.array("recipients")) {
-            recipients.add(new Recipient((int) r.number("index"), r.optionalText("address"),
+            recipients.add(new Recipient(r.index("index"), r.optionalText("address"),
                 r.bytes32("commitment"), r.address("server")));
         }
         requireOnce(recipients.stream().map(r -> "recipient " + r.index()).toList(),
@@ -212,10 +214,10 @@ public record EvidenceBundle(long chainId, String master, String factory, String
         } catch (IllegalArgumentException e) {
             throw new EvidenceFormatException("its eml is not base64");
         }
-        return new EvidenceBundle(f.number("chainId"), contracts.address("master"),
+        return new EvidenceBundle(f.count("chainId"), contracts.address("master"),
             contracts.address("factory"), contracts.address("implementation"),
             f.address("registration"), f.address("owner"), f.bytes32("localId"),
-            f.address("senderServer"), f.number("deadline"), f.wei("feeCap"), f.wei("escrow"),
+            f.address("senderServer"), f.count("deadline"), f.wei("feeCap"), f.wei("escrow"),
             f.bytes32("salt"), f.bytes32("contentHash"), f.bytes32("contentCommitment"),
             recipients, f.count("exportedAtBlock"), events, times, emlBytes);
     }
@@ -278,10 +280,9 @@ public record EvidenceBundle(long chainId, String master, String factory, String
             }
         }
         String amount = e.optionalText("amount");
-        Long recipient = e.optionalNumber("recipientIndex");
-        return new TrailEvent(e.text("event"), e.address("contract"), e.number("blockNumber"),
-            e.bytes32Text("blockHash"), e.number("timestamp"), e.bytes32Text("transactionHash"),
-            e.number("logIndex"), recipient == null ? null : recipient.intValue(), parsed,
+        return new TrailEvent(e.text("event"), e.address("contract"), e.count("blockNumber"),
+            e.bytes32Text("blockHash"), e.count("timestamp"), e.bytes32Text("transactionHash"),
+            e.count("logIndex"), e.optionalIndex("recipientIndex"), parsed,
             e.optionalAddress("account"), e.optionalAddress("by"),
             amount == null ? null : e.wei("amount"), e.optionalText("reason"));
     }
@@ -371,8 +372,18 @@ public record EvidenceBundle(long chainId, String master, String factory, String
             }
         }
 
-        Long optionalNumber(String field) throws EvidenceFormatException {
-            return node.hasNonNull(field) ? number(field) : null;
+        /** A recipient index: the contracts' uint256, held here in an int. */
+        int index(String field) throws EvidenceFormatException {
+            long value = count(field);
+            if (value > Integer.MAX_VALUE) {
+                throw new EvidenceFormatException(where(field) + " is not a recipient index: "
+                    + value);
+            }
+            return (int) value;
+        }
+
+        Integer optionalIndex(String field) throws EvidenceFormatException {
+            return node.hasNonNull(field) ? index(field) : null;
         }
 
         BigInteger wei(String field) throws EvidenceFormatException {

@@ -83,6 +83,39 @@ class EvidenceFormatTest {
     }
 
     @Test
+    void shouldRefuseANumberWhenItIsNegativeButCountsBlocksSecondsOrPositions() {
+        String json = bundle().toJson();
+
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json.replace("\"blockNumber\" : 9",
+            "\"blockNumber\" : -9"))).hasMessage("'events[0].blockNumber' is negative: -9");
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json.replace("\"logIndex\" : 3",
+            "\"logIndex\" : -1"))).hasMessage("'events[0].logIndex' is negative: -1");
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json.replace(
+            "\"timestamp\" : 1767225660", "\"timestamp\" : -1767225660")))
+            .hasMessage("'events[0].timestamp' is negative: -1767225660");
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json.replace(
+            "\"deadline\" : 1767830400", "\"deadline\" : -5")))
+            .hasMessage("'deadline' is negative: -5");
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json.replace("\"chainId\" : 31337",
+            "\"chainId\" : -31337"))).hasMessage("'chainId' is negative: -31337");
+    }
+
+    @Test
+    void shouldRefuseARecipientIndexWhenAnIntWouldWrapIt() {
+        String json = bundle().toJson();
+
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json.replace(
+            "\"recipientIndex\" : 1", "\"recipientIndex\" : 4294967297")))
+            .hasMessage("'events[0].recipientIndex' is not a recipient index: 4294967297");
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json.replace("\"index\" : 1",
+            "\"index\" : 4294967297")))
+            .hasMessage("'recipients[1].index' is not a recipient index: 4294967297");
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json.replace("\"index\" : 1",
+            "\"index\" : -1")))
+            .hasMessage("'recipients[1].index' is negative: -1");
+    }
+
+    @Test
     void shouldTellFinalRecipientsFromWaitingOnes() {
         TrailEvent downloaded = new TrailEvent(TrailEvent.STATUS_RECORDED, A, 1, HASH, 10, HASH,
             0, 0, Status.DOWNLOADED, C, null, BigInteger.ZERO, null);
