@@ -139,6 +139,10 @@ class GoldenEvidenceTest {
         ObjectNode wrappedIndex = bundle.deepCopy();
         event(wrappedIndex, "DELIVERED", 1).put("recipientIndex", (1L << 32) + 1);
         write("wrapped-recipient-index.json", wrappedIndex);
+
+        ObjectNode unknownField = bundle.deepCopy();
+        event(unknownField, "READ", 0).put("readBy", "bob, in person, before witnesses");
+        write("unknown-field.json", unknownField);
     }
 
     private static int index(ObjectNode bundle, String status, int recipient) {
@@ -394,5 +398,16 @@ class GoldenEvidenceTest {
         assertThat(result.error()).isEqualTo(GOLDEN.resolve("wrapped-recipient-index.json")
             + " is not an evidence bundle: 'events[8].recipientIndex' is not a recipient index: "
             + "4294967297");
+    }
+
+    @Test
+    @Order(18)
+    void shouldRefuseAFieldWhenTheFormatDoesNotDefineIt() {
+        RegmailRunner.Result result = verify("unknown-field.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(result.error()).isEqualTo(GOLDEN.resolve("unknown-field.json")
+            + " is not an evidence bundle: 'events[10].readBy' is no field of regmail-evidence "
+            + "version 1: verify could not check it");
     }
 }

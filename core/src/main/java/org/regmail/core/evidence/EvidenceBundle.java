@@ -9,9 +9,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,7 +53,8 @@ import org.web3j.utils.Numeric;
  * claims every event of the registration up to it.
  * Chain ids, block numbers, times, log and recipient indexes are never negative, and a
  * recipient index fits an {@code int}.
- * Each recipient index and each event (transaction and log index) is listed once.
+ * Each recipient index and each event (transaction and log index) is listed once, and no
+ * object holds a field this version does not define.
  * A recipient's {@code address} is left out when the sender withholds it: its commitment
  * still shows the recipient exists without naming it. {@code time} is {@code timestamp} in
  * ISO-8601 (RFC 3339, with {@code Z} or an offset) for people: a reader may trust it alone,
@@ -196,6 +200,7 @@ public record EvidenceBundle(long chainId, String master, String factory, String
         for (Fields r : f.array("recipients")) {
             recipients.add(new Recipient(r.index("index"), r.optionalText("address"),
                 r.bytes32("commitment"), r.address("server")));
+            r.requireNoOthers();
         }
         requireOnce(recipients.stream().map(r -> "recipient " + r.index()).toList(),
             "recipients");
@@ -204,6 +209,7 @@ public record EvidenceBundle(long chainId, String master, String factory, String
         for (Fields e : f.array("events")) {
             events.add(readEvent(e));
             times.add(e.time("time"));
+            e.requireNoOthers();
         }
         requireOnce(events.stream().map(e -> "the event at log " + e.logIndex()
             + " of transaction " + e.transactionHash()).toList(), "events");
@@ -214,16 +220,20 @@ public record EvidenceBundle(long chainId, String master, String factory, String
         } catch (IllegalArgumentException e) {
             throw new EvidenceFormatException("its eml is not base64");
         }
-        return new EvidenceBundle(f.count("chainId"), contracts.address("master"),
+        EvidenceBundle bundle = new EvidenceBundle(f.count("chainId"),
+            contracts.address("master"),
             contracts.address("factory"), contracts.address("implementation"),
             f.address("registration"), f.address("owner"), f.bytes32("localId"),
             f.address("senderServer"), f.count("deadline"), f.wei("feeCap"), f.wei("escrow"),
             f.bytes32("salt"), f.bytes32("contentHash"), f.bytes32("contentCommitment"),
             recipients, f.count("exportedAtBlock"), events, times, emlBytes);
+        contracts.requireNoOthers();
+        f.requireNoOthers();
+        return bundle;
     }
 
     /** The same bundle with the addresses of the given indexes only. */
-    public EvidenceBundle disclosing(java.util.Set<Integer> indexes) {
+    public EvidenceBundle disclosing(Set<Integer> indexes) {
         List<Recipient> kept = recipients.stream()
             .map(r -> indexes.contains(r.index()) ? r
                 : new Recipient(r.index(), null, r.commitment(), r.server()))
@@ -315,6 +325,7 @@ public record EvidenceBundle(long chainId, String master, String factory, String
     private static final class Fields {
         private final JsonNode node;
         private final String path;
+        private final Set<String> read = new HashSet<>();
 
         Fields(JsonNode node, String path) {
             this.node = node;
@@ -325,7 +336,27 @@ public record EvidenceBundle(long chainId, String master, String factory, String
             return "'" + path + field + "'";
         }
 
+        private boolean present(String field) {
+            read.add(field);
+            return node.hasNonNull(field);
+        }
+
+        /**
+         * Refuses a field this version does not define: verify would not check it, yet a
+         * reader could take it for part of the evidence.
+         */
+        void requireNoOthers() throws EvidenceFormatException {
+            for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+                String name = names.next();
+                if (!read.contains(name)) {
+                    throw new EvidenceFormatException(where(name) + " is no field of " + FORMAT
+                        + " version " + VERSION + ": verify could not check it");
+                }
+            }
+        }
+
         private JsonNode required(String field) throws EvidenceFormatException {
+            read.add(field);
             JsonNode value = node.get(field);
             if (value == null || value.isNull()) {
                 throw new EvidenceFormatException(where(field) + " is missing");
@@ -342,7 +373,7 @@ public record EvidenceBundle(long chainId, String master, String factory, String
         }
 
         String optionalText(String field) throws EvidenceFormatException {
-            return node.hasNonNull(field) ? text(field) : null;
+            return present(field) ? text(field) : null;
         }
 
         long number(String field) throws EvidenceFormatException {
@@ -383,7 +414,7 @@ public record EvidenceBundle(long chainId, String master, String factory, String
         }
 
         Integer optionalIndex(String field) throws EvidenceFormatException {
-            return node.hasNonNull(field) ? index(field) : null;
+            return present(field) ? index(field) : null;
         }
 
         BigInteger wei(String field) throws EvidenceFormatException {
@@ -403,7 +434,7 @@ public record EvidenceBundle(long chainId, String master, String factory, String
         }
 
         String optionalAddress(String field) throws EvidenceFormatException {
-            return node.hasNonNull(field) ? address(field) : null;
+            return present(field) ? address(field) : null;
         }
 
         String bytes32Text(String field) throws EvidenceFormatException {

@@ -116,6 +116,35 @@ class EvidenceFormatTest {
     }
 
     @Test
+    void shouldRefuseAFieldWhenTheFormatDoesNotDefineIt() {
+        String json = bundle().toJson();
+
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json.replace("\"chainId\"",
+            "\"note\" : \"certified\", \"chainId\"")))
+            .hasMessage("'note' is no field of regmail-evidence version 1: verify could not "
+                + "check it");
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json.replace("\"master\"",
+            "\"registry\" : 1, \"master\"")))
+            .hasMessage("'contracts.registry' is no field of regmail-evidence version 1: verify "
+                + "could not check it");
+        assertThatThrownBy(() -> EvidenceBundle.fromJson(json.replace("\"commitment\"",
+            "\"name\" : \"Bob\", \"commitment\"")))
+            .hasMessage("'recipients[0].name' is no field of regmail-evidence version 1: verify "
+                + "could not check it");
+    }
+
+    @Test
+    void shouldReadAWithheldAddressWhenItIsNull() throws Exception {
+        String json = bundle().disclosing(Set.of()).toJson().replaceFirst(
+            "\"commitment\"", "\"address\" : null, \"commitment\"");
+
+        EvidenceBundle read = EvidenceBundle.fromJson(json);
+
+        assertThat(read.recipients()).extracting(EvidenceBundle.Recipient::address)
+            .containsExactly(null, null);
+    }
+
+    @Test
     void shouldTellFinalRecipientsFromWaitingOnes() {
         TrailEvent downloaded = new TrailEvent(TrailEvent.STATUS_RECORDED, A, 1, HASH, 10, HASH,
             0, 0, Status.DOWNLOADED, C, null, BigInteger.ZERO, null);
