@@ -143,6 +143,14 @@ class GoldenEvidenceTest {
         ObjectNode unknownField = bundle.deepCopy();
         event(unknownField, "READ", 0).put("readBy", "bob, in person, before witnesses");
         write("unknown-field.json", unknownField);
+
+        ObjectNode forgedTransaction = bundle.deepCopy();
+        event(forgedTransaction, "READ", 0).put("transactionHash", "0x" + "ab".repeat(32));
+        write("forged-transaction-hash.json", forgedTransaction);
+
+        ObjectNode shiftedLog = bundle.deepCopy();
+        event(shiftedLog, "READ", 0).put("logIndex", 1);
+        write("shifted-log-index.json", shiftedLog);
     }
 
     private static int index(ObjectNode bundle, String status, int recipient) {
@@ -409,5 +417,32 @@ class GoldenEvidenceTest {
         assertThat(result.error()).isEqualTo(GOLDEN.resolve("unknown-field.json")
             + " is not an evidence bundle: 'events[10].readBy' is no field of regmail-evidence "
             + "version 1: verify could not check it");
+    }
+
+    @Test
+    @Order(19)
+    void shouldNameBothTransactionHashesWhenTheClaimedOneIsFalse() {
+        RegmailRunner.Result result = verify("forged-transaction-hash.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
+        assertThat(result.out())
+            .contains("MISMATCH  event StatusRecorded READ recipient 0 (block 14): the chain "
+                + "differs: transaction hash: bundle says 0x" + "ab".repeat(32) + ", chain says "
+                + "0x77326059824df76cd60d48b638d5bcab89110f9995b868f24fcd3f81c33c8a42")
+            .doesNotContain("left out")
+            .contains("verdict: INVALID — 1 of 22 claims do not hold");
+    }
+
+    @Test
+    @Order(20)
+    void shouldNameBothLogIndexesWhenTheClaimedOneIsFalse() {
+        RegmailRunner.Result result = verify("shifted-log-index.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
+        assertThat(result.out())
+            .contains("MISMATCH  event StatusRecorded READ recipient 0 (block 14): the chain "
+                + "differs: log index: bundle says 1, chain says 0")
+            .doesNotContain("left out")
+            .contains("verdict: INVALID — 1 of 22 claims do not hold");
     }
 }

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -40,7 +38,8 @@ import org.web3j.utils.Numeric;
  *       local ID and holds the EIP-1167 clone code of the implementation;</li>
  *   <li>the Master's RegistrationCreated event carries the claimed owner, terms and
  *       commitments;</li>
- *   <li>every claimed event exists at its transaction and log index, in the claimed block, at
+ *   <li>every claimed event exists at its transaction and log index (a false one of the two is
+ *       named when the other, or the block, finds the event), in the claimed block, at
  *       the claimed timestamp and time (the ISO-8601 text a reader sees), with the claimed
  *       values;</li>
  *   <li>the export block is neither before the registration's creation or an event claimed,
@@ -238,21 +237,20 @@ public final class EvidenceVerifier {
 
     private static void checkEvents(EvidenceBundle bundle, RegistrationTrail trail,
                                     List<Claim> claims) {
-        Map<String, TrailEvent> onChain = new HashMap<>();
-        trail.events().forEach(e -> onChain.put(e.position(), e));
         Set<String> claimed = new HashSet<>();
         List<Claim> eventClaims = new ArrayList<>();
         long lastClaimedBlock = -1;
         for (int i = 0; i < bundle.events().size(); i++) {
             TrailEvent e = bundle.events().get(i);
             String subject = "event " + e.describe() + " (block " + e.blockNumber() + ")";
-            TrailEvent actual = onChain.get(e.position());
-            if (actual == null) {
+            Optional<TrailEvent> found = match(e, trail);
+            if (found.isEmpty()) {
                 eventClaims.add(new Claim(Outcome.MISMATCH, subject, "no event of this "
                     + "registration is at log " + e.logIndex() + " of transaction "
-                    + e.transactionHash()));
+                    + e.transactionHash() + " or of block " + e.blockNumber()));
                 continue;
             }
+            TrailEvent actual = found.get();
             claimed.add(actual.position());
             lastClaimedBlock = Math.max(lastClaimedBlock, actual.blockNumber());
             List<String> differences = differences(e, bundle.times().get(i), actual);
@@ -285,6 +283,31 @@ public final class EvidenceVerifier {
                     + "exported"));
             }
         }
+    }
+
+    /**
+     * The chain's event a claimed one is about: the one at its transaction and log index; else
+     * the one at its block and log index (a false transaction hash); else the only one of its
+     * kind and recipient in its transaction (a false log index). The differences then name the
+     * field that is false rather than calling the event absent.
+     */
+    private static Optional<TrailEvent> match(TrailEvent claimed, RegistrationTrail trail) {
+        Optional<TrailEvent> at = trail.events().stream()
+            .filter(e -> e.position().equals(claimed.position())).findFirst();
+        if (at.isEmpty()) {
+            at = trail.events().stream()
+                .filter(e -> e.blockNumber() == claimed.blockNumber()
+                    && e.logIndex() == claimed.logIndex())
+                .findFirst();
+        }
+        if (at.isEmpty()) {
+            List<TrailEvent> alike = trail.events().stream()
+                .filter(e -> e.transactionHash().equals(claimed.transactionHash())
+                    && e.describe().equals(claimed.describe()))
+                .toList();
+            at = alike.size() == 1 ? Optional.of(alike.get(0)) : Optional.empty();
+        }
+        return at;
     }
 
     /**
@@ -321,6 +344,8 @@ public final class EvidenceVerifier {
         compare(d, "block hash", claimed.blockHash(), actual.blockHash());
         compare(d, "timestamp", claimed.timestamp(), actual.timestamp());
         compare(d, "time", claimedTime, Instant.ofEpochSecond(actual.timestamp()));
+        compare(d, "transaction hash", claimed.transactionHash(), actual.transactionHash());
+        compare(d, "log index", claimed.logIndex(), actual.logIndex());
         compare(d, "recipient", claimed.recipientIndex(), actual.recipientIndex());
         compare(d, "status", claimed.status(), actual.status());
         compare(d, "account", claimed.account(), actual.account());
