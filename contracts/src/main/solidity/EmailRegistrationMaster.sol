@@ -264,6 +264,19 @@ contract EmailRegistrationMaster is AccessControl, ReentrancyGuard {
         _credit(paid);
     }
 
+    // `recordOverheadGas` prices a record whose registration and recipient slot the transaction
+    // touches for the first time. In a batch, a record right after one of the same registration
+    // finds the clone's account warm (EIP-2929: 100 gas instead of 2,600 for the code-size
+    // check); right after a recorded one for the same recipient, it also writes a slot already
+    // written in this transaction (EIP-2200: 100 instead of 2,900), a write the clone makes
+    // after it measured itself. Measured from receipts, the two save 2,340 and 2,740 gas (the
+    // EIPs' 2,500 and 2,800 less what the loop spends on a repeat). The outbox sorts a batch by
+    // registration, recipient and status so that every repeat follows its like; an unsorted
+    // batch is paid as if nothing repeated, as before.
+    uint256 private constant WARM_REGISTRATION_GAS_SAVED = 2_340;
+    uint256 private constant WRITTEN_RECIPIENT_GAS_SAVED = 2_740;
+    uint256 private constant NO_RECIPIENT = type(uint256).max;
+
     /// @notice Records many statuses for many registrations in one transaction. A record that
     /// breaks a rule (or is already on chain) is skipped with RecordRejected and not paid, so
     /// one stale record never blocks the others and a retried batch is harmless.
@@ -271,20 +284,34 @@ contract EmailRegistrationMaster is AccessControl, ReentrancyGuard {
         _requireApproved(msg.sender);
         uint256 overheadGas = recordOverheadGas + transactionOverheadGas / records.length;
         uint256 paid;
+        bytes32 previousSalt;
+        uint256 writtenRecipient = NO_RECIPIENT; // the previous record's, if it landed
         for (uint256 i = 0; i < records.length; ++i) {
             Record calldata r = records[i];
-            address registration = _predict(r.salt);
+            bytes32 salt = r.salt;
+            uint8 recipientIndex = r.recipientIndex;
+            address registration = _predict(salt);
             if (registration.code.length == 0) {
                 emit RecordRejected(
-                    registration, r.recipientIndex, r.status, NotGenuineRegistration.selector
+                    registration, recipientIndex, r.status, NotGenuineRegistration.selector
                 );
                 continue;
             }
-            try EmailRegistration(registration).record(msg.sender, r.recipientIndex, r.status, overheadGas)
+            uint256 overhead = overheadGas;
+            if (salt == previousSalt) {
+                uint256 saved = recipientIndex == writtenRecipient
+                    ? WARM_REGISTRATION_GAS_SAVED + WRITTEN_RECIPIENT_GAS_SAVED
+                    : WARM_REGISTRATION_GAS_SAVED;
+                overhead = overhead > saved ? overhead - saved : 0;
+            }
+            previousSalt = salt;
+            writtenRecipient = NO_RECIPIENT;
+            try EmailRegistration(registration).record(msg.sender, recipientIndex, r.status, overhead)
             returns (uint256 reimbursed) {
                 paid += reimbursed;
+                writtenRecipient = recipientIndex;
             } catch (bytes memory reason) {
-                emit RecordRejected(registration, r.recipientIndex, r.status, bytes4(reason));
+                emit RecordRejected(registration, recipientIndex, r.status, bytes4(reason));
             }
         }
         _credit(paid);

@@ -4,6 +4,8 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -262,11 +264,19 @@ public final class OutboxPublisher implements AutoCloseable {
     }
 
     /** Sends one batch; false when there was nothing to send or the batch was refused. */
+    private static final Comparator<OutboxEntry> BATCH_ORDER = Comparator
+        .comparing((OutboxEntry entry) -> entry.request().salt(), Arrays::compareUnsigned)
+        .thenComparingInt(entry -> entry.request().recipientIndex())
+        .thenComparing(entry -> entry.request().status().value());
+
     private boolean sendNextBatch() throws ChainException {
-        List<OutboxEntry> due = store.duePending(batchSize, Instant.now());
+        List<OutboxEntry> due = new ArrayList<>(store.duePending(batchSize, Instant.now()));
         if (due.isEmpty()) {
             return false;
         }
+        // The Master pays a record that follows one of the same registration (and recipient)
+        // less, as it costs less; the store's order by status stays within each recipient.
+        due.sort(BATCH_ORDER);
         List<EmailRegistrationMaster.Record> records = new ArrayList<>();
         for (OutboxEntry entry : due) {
             RecordRequest r = entry.request();
