@@ -533,7 +533,9 @@ public final class Demo {
         narrator.blank();
         narrator.plain(String.format(Locale.ROOT, "Done in %.0f s: stopped the chain and every "
             + "server. Kept in %s:", seconds, work));
-        narrator.plain("  evidence/ (bundles and HTML reports; try 'regmail verify' on one), "
+        narrator.plain("  evidence/ (bundles and HTML reports, verified above while the chain ran; "
+            + "'regmail verify'");
+        narrator.plain("  needs a node of the chain, and this one stopped with the demo), "
             + "servers/*/james.log,");
         narrator.plain("  alice/ (the sender's private record of each mail). A new run starts "
             + "from scratch.");
