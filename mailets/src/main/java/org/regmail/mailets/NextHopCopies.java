@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
 import javax.mail.MessagingException;
 import javax.mail.internet.AddressException;
 
-import org.apache.mailet.Mail;
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.regmail.core.registration.NextHops;
 import org.regmail.core.server.RegistrationRef;
@@ -58,9 +59,15 @@ final class NextHopCopies {
         }
         for (NextHops.Hop copy : copies) {
             Mail duplicate = mail.duplicate();
-            duplicate.setRecipients(addresses(copy.recipients()));
-            apply(duplicate, copy, ref, indexes);
-            context.sendMail(duplicate, nextProcessor);
+            try {
+                duplicate.setRecipients(addresses(copy.recipients()));
+                apply(duplicate, copy, ref, indexes);
+                context.sendMail(duplicate, nextProcessor);
+            } finally {
+                // The spool took its own copy; ours holds a reference on the message's source,
+                // which James reports as a leak when it is collected undisposed.
+                LifecycleUtil.dispose(duplicate);
+            }
         }
         mail.setState(Mail.GHOST);
     }
