@@ -67,7 +67,13 @@ record Failure(int exitCode, String message) {
      */
     static String firstLine(String text) {
         String line = text == null ? "" : text.lines().findFirst().orElse("");
+        line = line.replaceAll("(?:java\\.net\\.)?ConnectException(?:: [^)]*)?",
+                "connection refused")
+            .replaceAll("(?:java\\.net\\.)?SocketTimeoutException(?:: [^)]*)?",
+                "no answer in time")
+            .replaceAll("(?:java\\.net\\.)?UnknownHostException(?:: ([^)]*))?",
+                "unknown host $1");
         return CLASS_NAME.matcher(line).replaceAll("").replace(" ()", "").replace("()", "")
-            .trim();
+            .replace(" )", ")").trim();
     }
 }
