@@ -179,6 +179,19 @@ class DeployAndServerCommandTest {
         }
 
         @Test
+        void shouldRefuseADemoWorkDirectoryHoldingOtherFiles() throws Exception {
+            Path work = Files.createDirectories(dir.resolve("work"));
+            Files.writeString(work.resolve("notes.txt"), "mine");
+
+            RegmailRunner.Result result = regmail.run("demo", "--work-dir", work.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("--work-dir " + work + " is not empty and is "
+                + "not a demo's directory; name a new or empty directory");
+            assertThat(work.resolve("deployment.json")).doesNotExist();
+        }
+
+        @Test
         void shouldRefuseAMalformedRpcUrl() {
             RegmailRunner.Result result = regmail.run("deploy", "--rpc-url", "htp:/bad",
                 "--dev-account", "0");
