@@ -370,6 +370,25 @@ class SendCommandTest {
         }
 
         @Test
+        void shouldRefuseToPayForAMessageOverTheServersSizeLimit() throws Exception {
+            long nonce = nonceOf(Anvil.devAccount(4).getAddress());
+            try (RefusingSmtpServer small = new RefusingSmtpServer(100)) {
+                RegmailRunner.Result result = regmail.run("send", "--dev-account", "4",
+                    "--from", "alice@sender.example", "--to", "bob@recipient.example",
+                    "--body", "x", "--subject", "y", "--smtp-host", "127.0.0.1", "--smtp-port",
+                    Integer.toString(small.port()), "--smtp-password-file",
+                    passwordFile().toString(), "--smtp-starttls", "off");
+
+                assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.MAIL);
+                assertThat(result.error()).startsWith("the SMTP server 127.0.0.1:"
+                    + small.port() + " refuses a message of ").endsWith(" bytes (it takes at "
+                    + "most 100 bytes); nothing was registered");
+            }
+            assertThat(nonceOf(Anvil.devAccount(4).getAddress())).as("nothing paid")
+                .isEqualTo(nonce);
+        }
+
+        @Test
         void shouldRefuseAPortOutOfRangeBeforeAnything() throws Exception {
             RegmailRunner.Result result = regmail.run("send", "--dev-account", "4",
                 "--smtp-password-file", passwordFile().toString(), "--from",

@@ -216,7 +216,8 @@ public final class SendCommand extends ClientCommand {
             }
 
             try (SmtpSubmission submission = connectSmtp(smtp)) {
-                checkEnvelope(submission, smtp, prepared.recipients());
+                checkEnvelope(submission, smtp, prepared.recipients(),
+                    prepared.message().length);
                 Funds.require(gateway, owner.getAddress(), estimate.creationFee()
                     .add(estimate.escrow()), "creating the registration (gas and escrow)");
                 SentMail record = SentMail.prepared(plan, prepared.kinds(), prepared.messageId(),
@@ -256,7 +257,7 @@ public final class SendCommand extends ClientCommand {
         requireLogin(smtp);
         List<String> recipients = notYetSubmitted(record);
         try (SmtpSubmission submission = connectSmtp(smtp)) {
-            checkEnvelope(submission, smtp, recipients);
+            checkEnvelope(submission, smtp, recipients, message.length);
             submit(submission, smtp, RegisteredMessage.withHeader(message, record.headerValue()),
                 recipients, record.registration());
         }
@@ -319,9 +320,9 @@ public final class SendCommand extends ClientCommand {
     }
 
     private static void checkEnvelope(SmtpSubmission submission, SmtpSubmission.Settings smtp,
-                                      List<String> recipients) {
+                                      List<String> recipients, long messageSize) {
         try {
-            submission.checkEnvelope(recipients);
+            submission.checkEnvelope(recipients, messageSize);
         } catch (SmtpSubmission.EnvelopeRefused e) {
             throw UserError.mail("the SMTP server " + smtp.host() + ":" + smtp.port()
                 + " refuses " + e.refused() + " (" + e.response() + "); nothing was registered");

@@ -109,11 +109,21 @@ public final class SmtpSubmission implements AutoCloseable {
      * recipient) and forgets it again (RSET), so that a refusal the server would give after the
      * registration is paid shows before it.
      *
-     * @throws EnvelopeRefused when the server answers MAIL FROM or a RCPT TO with an error
+     * @param messageSize the message's size in bytes, without the header added later: a server
+     *     announcing a smaller SIZE limit (RFC 1870) would refuse it after the payment
+     * @throws EnvelopeRefused when the server answers MAIL FROM or a RCPT TO with an error, or
+     *     announces a size limit below the message's
      */
-    public void checkEnvelope(List<String> recipients) throws MessagingException {
+    public void checkEnvelope(List<String> recipients, long messageSize)
+        throws MessagingException {
         if (!(transport instanceof SMTPTransport smtp)) {
             return;
+        }
+        String limit = smtp.getExtensionParameter("SIZE");
+        if (limit != null && limit.trim().matches("[1-9][0-9]{0,18}")
+            && Long.parseLong(limit.trim()) < messageSize) {
+            throw new EnvelopeRefused("a message of " + messageSize + " bytes",
+                "it takes at most " + limit.trim() + " bytes");
         }
         try {
             expect(smtp, "MAIL FROM:<" + settings.envelopeFrom() + ">",

@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An SMTP server that takes any login and then refuses every RCPT TO, as a submission server
- * refuses a recipient it will not relay for; it records the commands it was sent.
+ * refuses a recipient it will not relay for, or (with a size limit) announces a SIZE smaller
+ * than the message; it records the commands it was sent.
  */
 public final class RefusingSmtpServer implements AutoCloseable {
     /** What it answers to RCPT TO. */
@@ -22,8 +23,19 @@ public final class RefusingSmtpServer implements AutoCloseable {
     private final ServerSocket socket;
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final Thread thread;
+    private final long sizeLimit;
 
+    /** Refuses every recipient. */
     public RefusingSmtpServer() throws IOException {
+        this(0);
+    }
+
+    /**
+     * @param sizeLimit the SIZE it announces, taking every recipient; 0 for no limit and
+     *     refusing every recipient
+     */
+    public RefusingSmtpServer(long sizeLimit) throws IOException {
+        this.sizeLimit = sizeLimit;
         socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
         thread = new Thread(this::serve, "refusing-smtp");
         thread.setDaemon(true);
@@ -59,10 +71,12 @@ public final class RefusingSmtpServer implements AutoCloseable {
             String verb = line.split(" ", 2)[0].toUpperCase(java.util.Locale.ROOT);
             commands.add(verb.equals("AUTH") ? "AUTH" : line);
             switch (verb) {
-                case "EHLO" -> reply(out, "250-refusing.example\r\n250 AUTH PLAIN LOGIN");
+                case "EHLO" -> reply(out, "250-refusing.example\r\n"
+                    + (sizeLimit > 0 ? "250-SIZE " + sizeLimit + "\r\n" : "")
+                    + "250 AUTH PLAIN LOGIN");
                 case "AUTH" -> reply(out, "235 2.7.0 Authentication successful");
                 case "MAIL", "RSET", "NOOP" -> reply(out, "250 2.0.0 OK");
-                case "RCPT" -> reply(out, REFUSAL);
+                case "RCPT" -> reply(out, sizeLimit > 0 ? "250 2.1.5 OK" : REFUSAL);
                 case "QUIT" -> {
                     reply(out, "221 2.0.0 Bye");
                     return;
