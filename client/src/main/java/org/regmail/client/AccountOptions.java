@@ -62,6 +62,9 @@ public final class AccountOptions {
             : context.variable(PASSWORD_FILE_VARIABLE) != null
                 ? Paths.get(context.variable(PASSWORD_FILE_VARIABLE)) : null;
         if (passwords != null) {
+            if (!Files.exists(passwords)) {
+                throw UserError.usage("there is no password file " + passwords);
+            }
             return KeystoreCredentials.load(file, new KeystoreCredentials.PasswordFile(passwords));
         }
         if (context.variable(PASSWORD_VARIABLE) != null) {

@@ -44,6 +44,10 @@ public final class ChainOptions {
 
     /** {@code --rpc-url}, else $REGMAIL_RPC_URL, else null. */
     public String rpcUrl(ClientContext context) {
-        return rpcUrl != null ? rpcUrl : context.variable(RPC_VARIABLE);
+        if (rpcUrl != null) {
+            return RpcUrls.check(rpcUrl, "--rpc-url");
+        }
+        String variable = context.variable(RPC_VARIABLE);
+        return variable == null ? null : RpcUrls.check(variable, RPC_VARIABLE);
     }
 }

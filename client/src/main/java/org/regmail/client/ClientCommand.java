@@ -86,10 +86,32 @@ public abstract class ClientCommand implements Callable<Integer> {
     protected RegistrationTrail trail(Web3j web3j, String url, SentMail mail)
         throws TrailException {
         long from = mail.creationBlock() != null ? mail.creationBlock() : 0;
+        requireMaster(web3j, url, mail);
         return new TrailReader(web3j, url).read(mail.master(), mail.registration(), from)
             .orElseThrow(() -> UserError.negative("registration " + mail.registration()
                 + " is not on chain " + mail.chainId() + " (state " + mail.state()
                 + "): its transaction was never mined"));
+    }
+
+    /**
+     * Refuses a node without the mail's Master: the chain was reset or is another one, and
+     * the registration's absence says nothing about whether its transaction was mined.
+     */
+    private static void requireMaster(Web3j web3j, String url, SentMail mail)
+        throws TrailException {
+        String code;
+        try {
+            code = web3j.ethGetCode(mail.master(),
+                org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send().getCode();
+        } catch (java.io.IOException e) {
+            throw new TrailException("cannot reach the Ethereum node at " + url, true);
+        }
+        if (code == null || org.web3j.utils.Numeric.cleanHexPrefix(code).isEmpty()) {
+            throw UserError.chain("there is no contract at the Master address " + mail.master()
+                + " on chain " + mail.chainId() + " at " + url + ": the chain was reset or the "
+                + "node is another chain's, so registration " + mail.registration() + " cannot "
+                + "be read there; give --rpc-url of a node of the chain it was sent on");
+        }
     }
 
     /** The recipients' labels: "bob@example.org (to)". */

@@ -8,9 +8,10 @@ package org.regmail.client;
  * 1  NEGATIVE      the answer is no: a verification found a mismatch, a watch ended before
  *                  every recipient was final, a withdrawal is refused because a recipient is
  *                  not final, a domain has no server
- * 2  USAGE         the command cannot run as given: a bad option or address, a missing or
- *                  unreadable file, a wrong password, an unknown registration, a timeout
- *                  over 10 days
+ * 2  USAGE         the command cannot run as given: a bad option or address, a port out of
+ *                  range, a malformed URL, a missing or unreadable file, a wrong password, no
+ *                  SMTP login, an unknown registration, a resubmission of a mail already on
+ *                  its way, a timeout over 10 days
  * 3  CHAIN         the chain failed us: node unreachable or on another chain, a transaction
  *                  refused by the contracts (the broken rule is named), too little balance
  * 4  MAIL          the SMTP server could not be reached or refused the login or the message

@@ -58,7 +58,22 @@ record Failure(int exitCode, String message) {
             + " (REGMAIL_DEBUG=1 prints the stack trace)");
     }
 
-    private static String firstLine(String text) {
-        return text == null ? "" : text.lines().findFirst().orElse("");
+    private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile(
+        "\\b(?:[a-z][a-z0-9_]*\\.)*[A-Z][A-Za-z0-9_]*(?:Exception|Error)\\b:?\\s*");
+
+    /**
+     * The first line, without Java exception class names: lower layers write "(ConnectException:
+     * Failed to connect to /127.0.0.1:9)", the user reads "(Failed to connect to /127.0.0.1:9)".
+     */
+    static String firstLine(String text) {
+        String line = text == null ? "" : text.lines().findFirst().orElse("");
+        line = line.replaceAll("(?:java\\.net\\.)?ConnectException(?:: [^)]*)?",
+                "connection refused")
+            .replaceAll("(?:java\\.net\\.)?SocketTimeoutException(?:: [^)]*)?",
+                "no answer in time")
+            .replaceAll("(?:java\\.net\\.)?UnknownHostException(?:: ([^)]*))?",
+                "unknown host $1");
+        return CLASS_NAME.matcher(line).replaceAll("").replace(" ()", "").replace("()", "")
+            .replace(" )", ")").trim();
     }
 }

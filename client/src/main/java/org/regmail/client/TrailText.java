@@ -4,8 +4,10 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.regmail.contracts.Status;
 import org.regmail.core.evidence.RecipientProgress;
@@ -25,16 +27,46 @@ public final class TrailText {
             + e.transactionHash() + (e.account() == null ? "" : "  by " + e.account());
     }
 
-    /** A recipient's state in words: "final: READ" or "waiting: DELIVERED". */
+    /**
+     * A recipient's statuses in the protocol's order (the order of {@link Status}), and by
+     * block and log index among equals: servers record in their own batches, so the recipient's
+     * server may well get DELIVERED mined before the sender's server gets SUBMITTED mined.
+     */
+    public static List<TrailEvent> ordered(RecipientProgress r) {
+        return r.statuses().stream()
+            .sorted(Comparator.comparing(TrailEvent::status)
+                .thenComparingLong(TrailEvent::blockNumber)
+                .thenComparingLong(TrailEvent::logIndex))
+            .toList();
+    }
+
+    /** The furthest status reached in the protocol's order, the last of {@link #ordered}. */
+    public static Optional<Status> furthest(RecipientProgress r) {
+        List<TrailEvent> ordered = ordered(r);
+        return ordered.isEmpty() ? Optional.empty()
+            : Optional.of(ordered.get(ordered.size() - 1).status());
+    }
+
+    /**
+     * A recipient's state in words: "final: READ", "in progress, last recorded DELIVERED",
+     * "in progress, nothing recorded yet", "overdue, last recorded HANDED_OFF (may be expired)".
+     */
     public static String state(RecipientProgress r, long deadline, long chainTime) {
-        String latest = r.latest().map(Status::name).orElse("nothing recorded");
+        Optional<Status> furthest = furthest(r);
+        String last = furthest.map(s -> "last recorded " + s.name())
+            .orElse("nothing recorded yet");
         if (r.isFinal(deadline, chainTime)) {
-            return "final: " + latest;
+            return "final: " + furthest.map(Status::name).orElse("nothing recorded");
         }
         if (r.isExpirable(deadline, chainTime)) {
-            return "overdue: " + latest + " (may be expired)";
+            return "overdue, " + last + " (may be expired)";
         }
-        return "waiting: " + latest;
+        return "in progress, " + last;
+    }
+
+    /** "1 recipient", "3 recipients". */
+    public static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** Each recipient and its statuses. */
@@ -46,7 +78,7 @@ public final class TrailText {
             out.println("recipient " + r.index() + "  " + label + " — "
                 + state(r, deadline, trail.readAtTime())
                 + (r.hasServer() ? "" : " (its domain has no server)"));
-            for (TrailEvent e : r.statuses()) {
+            for (TrailEvent e : ordered(r)) {
                 out.println(statusLine(e));
             }
         }

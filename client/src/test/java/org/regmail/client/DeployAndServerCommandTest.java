@@ -117,10 +117,30 @@ class DeployAndServerCommandTest {
         assertThat(regmail.run("server", "show", "mail.example").out()).contains("approved   yes");
 
         RegmailRunner.Result moved = regmail.run("server", "register", "--domain",
-            "mail2.example", "--dev-account", "1");
+            "mail2.example", "--dev-account", "1", "--move");
         assertThat(moved.exitCode()).as(moved.toString()).isZero();
         assertThat(moved.out()).contains("it no longer receives for mail.example, and the change "
             + "withdrew its approval");
+    }
+
+    @Test
+    void shouldSendNothingWhenApprovingAnApprovedServer() throws Exception {
+        assertThat(deploy().exitCode()).isZero();
+        assertThat(regmail.run("server", "register", "--domain", "mail.example",
+            "--dev-account", "1").exitCode()).isZero();
+        assertThat(regmail.run("server", "approve", "mail.example", "--dev-account", "0")
+            .exitCode()).isZero();
+        long nonce = nonceOf(Anvil.devAccount(0).getAddress());
+
+        RegmailRunner.Result again = regmail.run("server", "approve", "mail.example",
+            "--dev-account", "0");
+
+        String server = Anvil.devAccount(1).getAddress().toLowerCase();
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).isEqualTo("server " + server + " (mail.example) is already "
+            + "approved; nothing sent" + System.lineSeparator());
+        assertThat(nonceOf(Anvil.devAccount(0).getAddress())).as("no transaction")
+            .isEqualTo(nonce);
     }
 
     long nonceOf(String address) throws Exception {
@@ -155,7 +175,74 @@ class DeployAndServerCommandTest {
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.CHAIN);
             assertThat(result.error()).startsWith("cannot reach the Ethereum node at "
                 + "http://127.0.0.1:9 (").endsWith("); is the node running? name another with "
-                + "--rpc-url");
+                + "--rpc-url").doesNotContain("Exception");
+        }
+
+        @Test
+        void shouldRefuseADemoWorkDirectoryHoldingOtherFiles() throws Exception {
+            Path work = Files.createDirectories(dir.resolve("work"));
+            Files.writeString(work.resolve("notes.txt"), "mine");
+
+            RegmailRunner.Result result = regmail.run("demo", "--work-dir", work.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("--work-dir " + work + " is not empty and is "
+                + "not a demo's directory; name a new or empty directory");
+            assertThat(work.resolve("deployment.json")).doesNotExist();
+        }
+
+        @Test
+        void shouldRefuseAMalformedRpcUrl() {
+            RegmailRunner.Result result = regmail.run("deploy", "--rpc-url", "htp:/bad",
+                "--dev-account", "0");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("--rpc-url 'htp:/bad' is not an http or https "
+                + "URL; write it as http://HOST:PORT, e.g. http://127.0.0.1:8545");
+        }
+
+        @Test
+        void shouldRefuseToMoveARegisteredServerWithoutMove() throws Exception {
+            assertThat(deploy().exitCode()).isZero();
+            assertThat(regmail.run("server", "register", "--domain", "mail.example",
+                "--dev-account", "1").exitCode()).isZero();
+            assertThat(regmail.run("server", "approve", "mail.example", "--dev-account", "0")
+                .exitCode()).isZero();
+            long nonce = nonceOf(Anvil.devAccount(1).getAddress());
+
+            RegmailRunner.Result result = regmail.run("server", "register", "--domain",
+                "other.example", "--dev-account", "1");
+
+            String server = Anvil.devAccount(1).getAddress().toLowerCase();
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("server " + server + " is registered for "
+                + "mail.example and approved; registering it for other.example would stop it "
+                + "receiving for mail.example and withdraw its approval: give --move to do that, "
+                + "or sign with another key (nothing sent)");
+            assertThat(nonceOf(Anvil.devAccount(1).getAddress())).as("no transaction")
+                .isEqualTo(nonce);
+            assertThat(regmail.run("server", "show", "mail.example").out())
+                .contains("approved   yes");
+        }
+
+        @Test
+        void shouldSayTheAccountCannotPayBeforeSendingATransaction() throws Exception {
+            assertThat(deploy().exitCode()).isZero();
+            Path keystore = dir.resolve("poor.json");
+            Path password = secret("poor-password", "poor-secret");
+            RegmailRunner.Result created = regmail.run("account", "new", "--keystore",
+                keystore.toString(), "--password-file", password.toString());
+            assertThat(created.exitCode()).as(created.toString()).isZero();
+            String account = created.out().split(" ")[1].toLowerCase();
+
+            RegmailRunner.Result result = regmail.run("server", "register", "--domain",
+                "recipient.example", "--keystore", keystore.toString(), "--password-file",
+                password.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.CHAIN);
+            assertThat(result.error()).startsWith("account " + account + " has 0 ETH (needs "
+                + "about 0.").endsWith(" ETH) to pay for registering recipient.example; fund it "
+                + "and try again (nothing was sent)");
         }
 
         @Test

@@ -292,8 +292,20 @@ class GoldenEvidenceTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.CHAIN);
         assertThat(result.error()).isEqualTo("cannot reach the Ethereum node at "
-            + "http://127.0.0.1:9 (ConnectException); is the node running? name another with "
+            + "http://127.0.0.1:9 (connection refused); is the node running? name another with "
             + "--rpc-url");
+    }
+
+    @Test
+    void shouldSayWhichNodeItUsesWhenNoneIsGiven() {
+        RegmailRunner.Result result = new RegmailRunner(dir.resolve("stranger"))
+            .run("verify", GOLDEN.resolve("valid.json").toString());
+        RegmailRunner.Result help = new RegmailRunner(dir.resolve("stranger"))
+            .run("verify", "--help");
+
+        assertThat(result.err()).startsWith("using the node at http://127.0.0.1:8545 (the "
+            + "default; name another with --rpc-url)" + System.lineSeparator());
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("else http://127.0.0.1:8545");
     }
 
     @Test

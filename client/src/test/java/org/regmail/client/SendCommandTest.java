@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.regmail.client.testing.MailSink;
+import org.regmail.client.testing.RefusingSmtpServer;
 import org.regmail.client.testing.RegmailRunner;
 import org.regmail.client.testing.TestChain;
+import org.regmail.contracts.Status;
 import org.regmail.contracts.devchain.Anvil;
 import org.regmail.contracts.generated.EmailRegistration;
 import org.regmail.contracts.testing.AnvilExtension;
@@ -71,6 +73,12 @@ class SendCommandTest {
             passwordFile().toString()));
         args.addAll(List.of(extra));
         return regmail.run(args.toArray(String[]::new));
+    }
+
+    static long nonceOf(String address) throws Exception {
+        return CHAIN.web3j().ethGetTransactionCount(address,
+            org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send().getTransactionCount()
+            .longValueExact();
     }
 
     static byte[] raw(MimeMessage message) throws Exception {
@@ -190,6 +198,34 @@ class SendCommandTest {
     }
 
     @Test
+    void shouldRefuseToResubmitAMailWhoseSubmittedIsOnChain() throws Exception {
+        RegmailRunner.Result first = send("--from", "alice@sender.example", "--to",
+            "bob@recipient.example", "--subject", "Once", "--body", "x");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        SentMail mail = new SentMailStore(regmail.home()).latest().orElseThrow();
+        chain.record(mail, 0, Status.SUBMITTED, chain.fixture.senderServer);
+
+        RegmailRunner.Result again = send("--resubmit", mail.registration());
+
+        assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(again.error()).isEqualTo("registration " + mail.registration() + " needs no "
+            + "resubmission: the chain already holds SUBMITTED for its recipient, so the "
+            + "sender's server took the mail and it is on its way; 'regmail status "
+            + mail.registration() + "' follows it");
+        assertThat(smtp.getReceivedMessages()).hasSize(1);
+    }
+
+    @Test
+    void shouldShowThePlanWithoutSmtpLoginOnADryRun() throws Exception {
+        RegmailRunner.Result result = regmail.run("send", "--dev-account", "4", "--from",
+            "alice@sender.example", "--to", "bob@recipient.example", "--subject", "Dry",
+            "--body", "x", "--dry-run");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("dry run: nothing created, nothing submitted");
+    }
+
+    @Test
     void shouldShowThePlanWithoutSpendingOnADryRun() throws Exception {
         RegmailRunner.Result result = send("--from", "alice@sender.example", "--to",
             "bob@recipient.example", "--subject", "Dry", "--body", "x", "--dry-run",
@@ -291,6 +327,150 @@ class SendCommandTest {
                 + smtp.getSmtp().getPort() + " refused the login alice@sender.example; check "
                 + "--smtp-user and --smtp-password-file (nothing was registered)");
             assertThat(new SentMailStore(regmail.home()).list()).isEmpty();
+        }
+
+        @Test
+        void shouldRefuseToPayWithoutAnSmtpLogin() throws Exception {
+            long nonce = nonceOf(Anvil.devAccount(4).getAddress());
+
+            RegmailRunner.Result result = regmail.run("send", "--dev-account", "4", "--from",
+                "alice@sender.example", "--to", "bob@recipient.example", "--body", "x",
+                "--subject", "y", "--smtp-host", "127.0.0.1", "--smtp-port",
+                Integer.toString(smtp.getSmtp().getPort()));
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("give the SMTP password with "
+                + "--smtp-password-file (or $REGMAIL_SMTP_PASSWORD_FILE): the sender's server "
+                + "records registered mail only when it is submitted with a login (nothing was "
+                + "registered)");
+            assertThat(new SentMailStore(regmail.home()).list()).isEmpty();
+            assertThat(nonceOf(Anvil.devAccount(4).getAddress())).isEqualTo(nonce);
+            assertThat(smtp.getReceivedMessages()).isEmpty();
+        }
+
+        @Test
+        void shouldRefuseToPayWhenTheSmtpServerRefusesARecipient() throws Exception {
+            long nonce = nonceOf(Anvil.devAccount(4).getAddress());
+            try (RefusingSmtpServer refusing = new RefusingSmtpServer()) {
+                RegmailRunner.Result result = regmail.run("send", "--dev-account", "4",
+                    "--from", "alice@sender.example", "--to", "bob@recipient.example",
+                    "--body", "x", "--subject", "y", "--smtp-host", "127.0.0.1", "--smtp-port",
+                    Integer.toString(refusing.port()), "--smtp-password-file",
+                    passwordFile().toString(), "--smtp-starttls", "off");
+
+                assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.MAIL);
+                assertThat(result.error()).isEqualTo("the SMTP server 127.0.0.1:"
+                    + refusing.port() + " refuses the recipient bob@recipient.example ("
+                    + RefusingSmtpServer.REFUSAL + "); nothing was registered");
+                assertThat(refusing.commands()).contains("RSET");
+            }
+            assertThat(new SentMailStore(regmail.home()).list()).isEmpty();
+            assertThat(nonceOf(Anvil.devAccount(4).getAddress())).as("nothing paid")
+                .isEqualTo(nonce);
+        }
+
+        @Test
+        void shouldRefuseToPayForAMessageOverTheServersSizeLimit() throws Exception {
+            long nonce = nonceOf(Anvil.devAccount(4).getAddress());
+            try (RefusingSmtpServer small = new RefusingSmtpServer(100)) {
+                RegmailRunner.Result result = regmail.run("send", "--dev-account", "4",
+                    "--from", "alice@sender.example", "--to", "bob@recipient.example",
+                    "--body", "x", "--subject", "y", "--smtp-host", "127.0.0.1", "--smtp-port",
+                    Integer.toString(small.port()), "--smtp-password-file",
+                    passwordFile().toString(), "--smtp-starttls", "off");
+
+                assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.MAIL);
+                assertThat(result.error()).startsWith("the SMTP server 127.0.0.1:"
+                    + small.port() + " refuses a message of ").endsWith(" bytes (it takes at "
+                    + "most 100 bytes); nothing was registered");
+            }
+            assertThat(nonceOf(Anvil.devAccount(4).getAddress())).as("nothing paid")
+                .isEqualTo(nonce);
+        }
+
+        @Test
+        void shouldRefuseAPortOutOfRangeBeforeAnything() throws Exception {
+            RegmailRunner.Result result = regmail.run("send", "--dev-account", "4",
+                "--smtp-password-file", passwordFile().toString(), "--from",
+                "alice@sender.example", "--to", "bob@recipient.example", "--subject", "x",
+                "--body", "y", "--smtp-host", "127.0.0.1", "--smtp-port", "99999");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).startsWith("Invalid value for option '--smtp-port': "
+                + "'99999' is not a port (1 to 65535)");
+            assertThat(result.out()).isEmpty();
+        }
+
+        @Test
+        void shouldRefuseAMalformedRpcUrl() throws Exception {
+            RegmailRunner.Result result = send("--from", "alice@sender.example", "--to",
+                "bob@recipient.example", "--subject", "x", "--body", "y", "--rpc-url",
+                "htp:/bad");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("--rpc-url 'htp:/bad' is not an http or https "
+                + "URL; write it as http://HOST:PORT, e.g. http://127.0.0.1:8545");
+        }
+
+        @Test
+        void shouldSayTheSmtpHostIsUnknown() throws Exception {
+            RegmailRunner.Result result = regmail.run("send", "--dev-account", "4",
+                "--smtp-password-file", passwordFile().toString(), "--from",
+                "alice@sender.example", "--to", "bob@recipient.example", "--subject", "x",
+                "--body", "y", "--smtp-host", "no.such.host.invalid", "--smtp-port",
+                Integer.toString(smtp.getSmtp().getPort()));
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.MAIL);
+            assertThat(result.error()).isEqualTo("cannot submit to the SMTP server "
+                + "no.such.host.invalid:" + smtp.getSmtp().getPort() + " (unknown host "
+                + "no.such.host.invalid); check --smtp-host (nothing was registered)");
+        }
+
+        @Test
+        void shouldNameStarttlsWhenTheServerDoesNotOfferIt() throws Exception {
+            RegmailRunner.Result result = send("--from", "alice@sender.example", "--to",
+                "bob@recipient.example", "--subject", "x", "--body", "y", "--smtp-starttls",
+                "required");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.MAIL);
+            assertThat(result.error()).contains("the server does not offer STARTTLS: give "
+                + "--smtp-starttls auto (or off) to submit without it (nothing was registered)");
+        }
+
+        @Test
+        void shouldSayTheBodyFileDoesNotExist() throws Exception {
+            Path missing = files.resolve("nosuch.txt");
+
+            RegmailRunner.Result result = send("--from", "alice@sender.example", "--to",
+                "bob@recipient.example", "--subject", "x", "--body-file", missing.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("cannot read --body-file " + missing
+                + ": there is no such file");
+        }
+
+        @Test
+        void shouldSayThePasswordFileDoesNotExist() {
+            Path missing = files.resolve("missing.password");
+
+            RegmailRunner.Result result = regmail.run("account", "new", "--keystore",
+                files.resolve("k.json").toString(), "--password-file", missing.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(result.error()).isEqualTo("there is no password file " + missing);
+        }
+
+        @Test
+        void shouldShowTheAddressWhenTheNodeIsDown() {
+            RegmailRunner.Result result = regmail.run("account", "show", "--dev-account", "4",
+                "--rpc-url", "http://127.0.0.1:9");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.CHAIN);
+            assertThat(result.out()).isEqualTo("account "
+                + Anvil.devAccount(4).getAddress().toLowerCase() + System.lineSeparator()
+                + "balance unknown: the node does not answer" + System.lineSeparator());
+            assertThat(result.error()).startsWith("cannot reach the Ethereum node at "
+                + "http://127.0.0.1:9").doesNotContain("Exception");
         }
 
         @Test

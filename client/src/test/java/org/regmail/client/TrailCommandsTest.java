@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +25,9 @@ import org.regmail.core.evidence.EvidenceBundle;
 import org.regmail.core.evidence.TrailEvent;
 import org.regmail.core.sending.SentMail;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.methods.response.VoidResponse;
+import org.web3j.protocol.http.HttpService;
 
 /** status, watch, evidence and withdraw on a registration the servers record on. */
 class TrailCommandsTest {
@@ -72,17 +76,18 @@ class TrailCommandsTest {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out())
             .contains("registered mail " + mail.registration() + " on chain 31337 (registered, not "
-                + "handed to the SMTP server)")
+                + "handed to the SMTP server; on chain: 2 of 3 recipients final)")
             .contains("recipient 0  bob@recipient.example (to) — final: READ")
-            .contains("recipient 1  carol@second.example (cc) — waiting: DELIVERED")
+            .contains("recipient 1  carol@second.example (cc) — in progress, last recorded "
+                + "DELIVERED")
             .contains("recipient 2  dave@plain.example (bcc) — final: HANDED_OFF (its domain "
                 + "has no server)")
             .containsPattern("    READ +20\\d\\d-\\d\\d-\\d\\dT[0-9:]+Z  block \\d+  tx "
                 + "0x[0-9a-f]{64}  by " + chain.fixture.recipientServer.getAddress().toLowerCase())
             .contains("not every recipient is final yet");
         RegmailRunner.Result all = regmail.run("status", "--all");
-        assertThat(all.out()).contains(mail.registration() + "  registered, not handed to the "
-            + "SMTP server  chain 31337  3 recipients  The contract");
+        assertThat(all.out()).contains(mail.registration() + "  2 of 3 recipients final  chain "
+            + "31337  3 recipients  The contract");
     }
 
     @Test
@@ -113,9 +118,9 @@ class TrailCommandsTest {
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
         assertThat(result.error()).isEqualTo("not every recipient is final after 1s: recipient "
-            + "0 bob@recipient.example (to) waiting: nothing recorded; recipient 1 "
-            + "carol@second.example (cc) waiting: nothing recorded; recipient 2 "
-            + "dave@plain.example (bcc) waiting: nothing recorded");
+            + "0 bob@recipient.example (to) in progress, nothing recorded yet; recipient 1 "
+            + "carol@second.example (cc) in progress, nothing recorded yet; recipient 2 "
+            + "dave@plain.example (bcc) in progress, nothing recorded yet");
     }
 
     @Test
@@ -160,9 +165,31 @@ class TrailCommandsTest {
         assertThat(result.out()).containsPattern("withdrew 0\\.00\\d+ ETH from "
             + mail.registration() + " in tx 0x[0-9a-f]{64}");
         assertThat(balance()).isGreaterThan(before);
+        assertThat(result.out()).contains(" to the owner "
+            + chain.fixture.owner.getAddress().toLowerCase() + " (the owner's balance was ");
         RegmailRunner.Result again = regmail.run("withdraw", "--dev-account", "4");
         assertThat(again.out()).contains("the escrow of " + mail.registration()
             + " was already withdrawn");
+        assertThat(regmail.run("status", "--all").out()).contains(mail.registration()
+            + "  every recipient final, escrow withdrawn  chain 31337  3 recipients");
+    }
+
+    @Test
+    void shouldListATrailInTheProtocolsOrderWhateverTheBlockOrder() throws Exception {
+        var f = chain.fixture;
+        chain.record(mail, 0, Status.DELIVERED, f.recipientServer);
+        chain.record(mail, 0, Status.SUBMITTED, f.senderServer);
+        chain.record(mail, 0, Status.HANDED_OFF, f.senderServer);
+
+        RegmailRunner.Result result = regmail.run("status");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        String out = result.out();
+        assertThat(out).contains("recipient 0  bob@recipient.example (to) — in progress, last "
+            + "recorded DELIVERED");
+        assertThat(out.indexOf("    SUBMITTED")).isPositive()
+            .isLessThan(out.indexOf("    HANDED_OFF"));
+        assertThat(out.indexOf("    HANDED_OFF")).isLessThan(out.indexOf("    DELIVERED"));
     }
 
     @Test
@@ -211,7 +238,21 @@ class TrailCommandsTest {
 
             assertThat(result.exitCode()).isEqualTo(ExitCode.CHAIN);
             assertThat(result.error()).startsWith("cannot reach the Ethereum node at "
-                + "http://127.0.0.1:9 (");
+                + "http://127.0.0.1:9 (").doesNotContain("Exception");
+        }
+
+        @Test
+        void shouldSayTheMasterIsGoneWhenTheChainWasReset() throws Exception {
+            new Request<>("anvil_setCode", List.of(mail.master(), "0x"),
+                new HttpService(CHAIN.rpcUrl()), VoidResponse.class).send();
+
+            RegmailRunner.Result result = regmail.run("status");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.CHAIN);
+            assertThat(result.error()).isEqualTo("there is no contract at the Master address "
+                + mail.master() + " on chain 31337 at " + CHAIN.rpcUrl() + ": the chain was "
+                + "reset or the node is another chain's, so registration " + mail.registration()
+                + " cannot be read there; give --rpc-url of a node of the chain it was sent on");
         }
 
         @Test
@@ -222,7 +263,7 @@ class TrailCommandsTest {
 
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
             assertThat(result.error()).startsWith("recipient 1 carol@second.example (cc) is "
-                + "not final (waiting: DELIVERED); the deadline is ");
+                + "not final (in progress, last recorded DELIVERED); the deadline is ");
         }
 
         @Test

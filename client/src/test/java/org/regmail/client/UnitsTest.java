@@ -37,4 +37,10 @@ class UnitsTest {
         assertThatThrownBy(() -> Durations.parse("ten days", "--timeout"))
             .hasMessage("--timeout 'ten days' is not a duration; write e.g. 7d, 36h, 90m or 45s");
     }
+
+    @Test
+    void shouldCountInTheSingularAndThePlural() {
+        assertThat(TrailText.count(1, "recipient")).isEqualTo("1 recipient");
+        assertThat(TrailText.count(3, "recipient")).isEqualTo("3 recipients");
+    }
 }

@@ -10,8 +10,10 @@ import org.regmail.client.ChainOptions;
 import org.regmail.client.Chains;
 import org.regmail.client.ClientCommand;
 import org.regmail.client.ExitCode;
+import org.regmail.client.InputFiles;
 import org.regmail.client.UserError;
 import org.regmail.contracts.devchain.Anvil;
+import org.regmail.core.chain.ChainException;
 import org.regmail.core.chain.ChainGateway;
 import org.regmail.core.keys.KeystoreCredentials;
 import org.regmail.core.sending.Deployment;
@@ -62,7 +64,7 @@ public final class AccountCommand implements Runnable {
                 throw UserError.usage("the keystore " + file + " exists; remove it first or name "
                     + "another with --keystore");
             }
-            String password = new KeystoreCredentials.PasswordFile(passwordFile).read();
+            String password = InputFiles.password(passwordFile);
             ECKeyPair keys;
             if (importDev != null) {
                 if (importDev < 0 || importDev >= Anvil.DEV_ACCOUNTS) {
@@ -105,11 +107,16 @@ public final class AccountCommand implements Runnable {
             Deployment deployment = chain.deployment(context(), home());
             Credentials credentials = account.credentials(context(), home(),
                 deployment.chainId());
+            out().println("account " + credentials.getAddress().toLowerCase(Locale.ROOT));
             try (ChainGateway gateway = Chains.connect(deployment, credentials)) {
-                out().println("account " + credentials.getAddress().toLowerCase(Locale.ROOT));
                 out().println("balance " + Amounts.ether(gateway.balanceOf(
                     credentials.getAddress())) + " on chain " + deployment.chainId());
                 return ExitCode.OK;
+            } catch (ChainException e) {
+                if (e.isUnreachable()) {
+                    out().println("balance unknown: the node does not answer");
+                }
+                throw e;
             }
         }
     }

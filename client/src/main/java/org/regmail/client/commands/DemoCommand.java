@@ -38,6 +38,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
 
     @Override
     public Integer call() throws Exception {
+        if (workDir != null) {
+            requireEmpty(workDir);
+        }
         Layout layout = root != null ? new Layout(root.toAbsolutePath().normalize())
             : Layout.find(Path.of("")).orElseThrow(() -> UserError.usage("cannot find the "
                 + "repository (a directory holding james-conf/ and mailets/); run "
@@ -68,5 +71,29 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             throw new UserError(ExitCode.INTERNAL, "the demo stopped: " + e.getClass()
                 .getSimpleName() + ": " + message + "; its files are in " + work);
         }
+    }
+
+    /**
+     * Refuses a work directory that holds anything: the demo deploys afresh and writes its
+     * servers' configuration there, so neither a previous demo's files nor anyone else's may be
+     * overwritten or mixed in.
+     */
+    private static void requireEmpty(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw UserError.usage("--work-dir " + dir + " is a file, not a directory");
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            if (entries.findAny().isEmpty()) {
+                return;
+            }
+        }
+        boolean previousDemo = Files.exists(dir.resolve("deployment.json"))
+            && Files.isDirectory(dir.resolve("servers"));
+        throw UserError.usage("--work-dir " + dir + (previousDemo
+            ? " holds a previous demo's files; remove them or name a new directory"
+            : " is not empty and is not a demo's directory; name a new or empty directory"));
     }
 }

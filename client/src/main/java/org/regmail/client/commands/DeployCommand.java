@@ -10,6 +10,8 @@ import org.regmail.client.ChainOptions;
 import org.regmail.client.Chains;
 import org.regmail.client.ClientCommand;
 import org.regmail.client.ExitCode;
+import org.regmail.client.Funds;
+import org.regmail.client.RpcUrls;
 import org.regmail.client.Progress;
 import org.regmail.client.UserError;
 import org.regmail.contracts.devchain.DevDeployment;
@@ -59,9 +61,10 @@ public final class DeployCommand extends ClientCommand {
 
     @Override
     public Integer call() throws Exception {
-        String url = rpcUrl != null ? rpcUrl
+        String url = rpcUrl != null ? RpcUrls.check(rpcUrl, "--rpc-url")
             : context().variable(ChainOptions.RPC_VARIABLE) != null
-                ? context().variable(ChainOptions.RPC_VARIABLE) : DEFAULT_RPC_URL;
+                ? RpcUrls.check(context().variable(ChainOptions.RPC_VARIABLE),
+                    ChainOptions.RPC_VARIABLE) : DEFAULT_RPC_URL;
         Path file = out != null ? out
             : context().variable(ChainOptions.DEPLOYMENT_VARIABLE) != null
                 ? Path.of(context().variable(ChainOptions.DEPLOYMENT_VARIABLE))
@@ -75,6 +78,8 @@ public final class DeployCommand extends ClientCommand {
         Credentials admin = account.credentials(context(), home(), chainId);
         try (ChainGateway gateway = ChainGateway.connect(ChainSettings.of(url, chainId, null),
                 admin)) {
+            Funds.require(gateway, admin.getAddress(), Funds.maxFeePerGas(gateway).multiply(
+                BigInteger.valueOf(Funds.DEPLOY_GAS)), "deploying the contracts");
             EmailRegistrationMaster master = Progress.waitFor(err(),
                 "deploying the contracts on chain " + chainId,
                 () -> gateway.deployMaster(recordOverheadGas, transactionOverheadGas));

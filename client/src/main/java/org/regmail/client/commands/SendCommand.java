@@ -9,8 +9,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.AddressException;
@@ -22,13 +24,18 @@ import org.regmail.client.Chains;
 import org.regmail.client.ClientCommand;
 import org.regmail.client.Durations;
 import org.regmail.client.ExitCode;
+import org.regmail.client.Funds;
+import org.regmail.client.InputFiles;
+import org.regmail.client.Ports;
 import org.regmail.client.Progress;
 import org.regmail.client.UserError;
 import org.regmail.client.mail.EmlMessage;
 import org.regmail.client.mail.MessageComposer;
 import org.regmail.client.mail.SmtpSubmission;
+import org.regmail.contracts.Status;
 import org.regmail.core.chain.ChainGateway;
-import org.regmail.core.keys.KeystoreCredentials;
+import org.regmail.core.evidence.RecipientProgress;
+import org.regmail.core.evidence.RegistrationTrail;
 import org.regmail.core.sending.CostEstimate;
 import org.regmail.core.sending.CreatedRegistration;
 import org.regmail.core.sending.Deployment;
@@ -40,6 +47,7 @@ import org.regmail.core.sending.RegistrationTerms;
 import org.regmail.core.sending.SentMail;
 import org.regmail.core.sending.SentMailStore;
 import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -123,7 +131,7 @@ public final class SendCommand extends ClientCommand {
         description = "Submission server (default: $REGMAIL_SMTP_HOST, else localhost).")
     String smtpHost;
 
-    @Option(names = "--smtp-port", paramLabel = "PORT",
+    @Option(names = "--smtp-port", paramLabel = "PORT", converter = Ports.class,
         description = "Its port (default: $REGMAIL_SMTP_PORT, else 587).")
     Integer smtpPort;
 
@@ -179,6 +187,9 @@ public final class SendCommand extends ClientCommand {
         Deployment deployment = chain.deployment(context(), home());
         Credentials owner = account.credentials(context(), home(), deployment.chainId());
         SmtpSubmission.Settings smtp = smtpSettings(prepared.from());
+        if (!dryRun) {
+            requireLogin(smtp);
+        }
         try (ChainGateway gateway = Chains.connect(deployment, owner)) {
             RegistrationCreator creator = new RegistrationCreator(gateway, owner);
             BigInteger cap = feeCap != null ? Amounts.parse(feeCap, "gwei", "--fee-cap")
@@ -194,6 +205,9 @@ public final class SendCommand extends ClientCommand {
             plan = RegistrationCreator.withTerms(plan, RegistrationTerms.of(wait, chainNow, cap,
                 deposit));
             describe(plan, prepared.kinds(), wait);
+            Funds.require(gateway, owner.getAddress(), deposit.add(Funds.maxFeePerGas(gateway)
+                .multiply(BigInteger.valueOf(Funds.CREATE_REGISTRATION_GAS))),
+                "creating the registration (gas and escrow)");
             CostEstimate estimate = creator.estimate(plan);
             describe(estimate);
             if (dryRun) {
@@ -202,6 +216,10 @@ public final class SendCommand extends ClientCommand {
             }
 
             try (SmtpSubmission submission = connectSmtp(smtp)) {
+                checkEnvelope(submission, smtp, prepared.recipients(),
+                    prepared.message().length);
+                Funds.require(gateway, owner.getAddress(), estimate.creationFee()
+                    .add(estimate.escrow()), "creating the registration (gas and escrow)");
                 SentMail record = SentMail.prepared(plan, prepared.kinds(), prepared.messageId(),
                     prepared.subject());
                 store.saveMessage(plan.registration(), plan.message());
@@ -236,15 +254,83 @@ public final class SendCommand extends ClientCommand {
         String sender = RegisteredMessage.field(message, "From")
             .map(v -> EmlMessage.addresses(v, "From").get(0)).orElseThrow();
         SmtpSubmission.Settings smtp = smtpSettings(sender);
+        requireLogin(smtp);
+        List<String> recipients = notYetSubmitted(record);
         try (SmtpSubmission submission = connectSmtp(smtp)) {
+            checkEnvelope(submission, smtp, recipients, message.length);
             submit(submission, smtp, RegisteredMessage.withHeader(message, record.headerValue()),
-                record.recipients().stream().map(SentMail.SentRecipient::address).toList(),
-                record.registration());
+                recipients, record.registration());
         }
         store().save(record.submitted(Instant.now().toString()));
         out().println("registered mail " + record.registration() + " submitted to "
             + smtp.host() + ":" + smtp.port());
         return ExitCode.OK;
+    }
+
+    /**
+     * The recipients whose SUBMITTED is not on chain: the sender's server records SUBMITTED when
+     * it accepts the message, so a recipient that has it already has the mail on its way, and
+     * submitting again would deliver a second copy with the same Message-ID.
+     */
+    private List<String> notYetSubmitted(SentMail record) throws Exception {
+        String url = rpcUrl(chain);
+        Web3j web3j = node(url, record.chainId());
+        RegistrationTrail trail;
+        try {
+            trail = trail(web3j, url, record);
+        } finally {
+            web3j.shutdown();
+        }
+        Map<Integer, String> addresses = new HashMap<>();
+        record.recipients().forEach(r -> addresses.put(r.index(), r.address()));
+        List<String> waiting = new ArrayList<>();
+        List<String> onTheirWay = new ArrayList<>();
+        for (RecipientProgress r : trail.recipients()) {
+            (r.reached().contains(Status.SUBMITTED) ? onTheirWay : waiting)
+                .add(addresses.get(r.index()));
+        }
+        if (waiting.isEmpty()) {
+            throw UserError.usage("registration " + record.registration() + " needs no "
+                + "resubmission: the chain already holds SUBMITTED for "
+                + (onTheirWay.size() == 1 ? "its recipient" : "all its " + onTheirWay.size()
+                    + " recipients")
+                + ", so the sender's server took the mail and it is on its way; "
+                + "'regmail status " + record.registration() + "' follows it");
+        }
+        if (!onTheirWay.isEmpty()) {
+            err().println("note: SUBMITTED is on chain for " + String.join(", ", onTheirWay)
+                + "; resubmitting to " + String.join(", ", waiting) + " only");
+        }
+        if (record.state() == SentMail.State.SUBMITTED) {
+            // Limitation: the sender's server records SUBMITTED in its next batch, so a mail
+            // handed over moments ago is not on chain yet; only the user can tell that apart
+            // from a submission that was lost.
+            err().println("warning: the SMTP server took this mail on " + record.submittedAt()
+                + " and SUBMITTED is not on chain yet; its server may still be recording it");
+        }
+        return waiting;
+    }
+
+    private static void requireLogin(SmtpSubmission.Settings smtp) {
+        if (smtp.user() == null) {
+            throw UserError.usage("give the SMTP password with --smtp-password-file (or $"
+                + SMTP_PASSWORD_FILE_VARIABLE + "): the sender's server records registered mail "
+                + "only when it is submitted with a login (nothing was registered)");
+        }
+    }
+
+    private static void checkEnvelope(SmtpSubmission submission, SmtpSubmission.Settings smtp,
+                                      List<String> recipients, long messageSize) {
+        try {
+            submission.checkEnvelope(recipients, messageSize);
+        } catch (SmtpSubmission.EnvelopeRefused e) {
+            throw UserError.mail("the SMTP server " + smtp.host() + ":" + smtp.port()
+                + " refuses " + e.refused() + " (" + e.response() + "); nothing was registered");
+        } catch (MessagingException e) {
+            throw UserError.mail("the SMTP server " + smtp.host() + ":" + smtp.port()
+                + " dropped the connection while checking the envelope (" + rootMessage(e)
+                + "); nothing was registered");
+        }
     }
 
     private Prepared compose(SecureRandom random) throws IOException, MessagingException {
@@ -262,9 +348,7 @@ public final class SendCommand extends ClientCommand {
             : readText(body.file, "--body-file");
         String html = htmlFile == null ? null : readText(htmlFile, "--html-file");
         for (Path attachment : attachments) {
-            if (!Files.isReadable(attachment)) {
-                throw UserError.usage("cannot read the attachment " + attachment);
-            }
+            InputFiles.requireReadable(attachment, "the attachment");
         }
         String messageId = MessageComposer.messageId(sender.getAddress(), random);
         byte[] message = MessageComposer.compose(new MessageComposer.Draft(sender, toAddresses,
@@ -289,9 +373,7 @@ public final class SendCommand extends ClientCommand {
             throw UserError.usage("--eml sends the message as it is: --from, --to, --cc, "
                 + "--subject, --body, --html-file and --attach cannot be combined with it");
         }
-        if (!Files.isReadable(eml)) {
-            throw UserError.usage("cannot read the message " + eml);
-        }
+        InputFiles.requireReadable(eml, "the message");
         EmlMessage message = EmlMessage.prepare(Files.readAllBytes(eml), Instant.now(),
             sender -> MessageComposer.messageId(sender, random));
         List<String> recipients = new ArrayList<>();
@@ -344,13 +426,13 @@ public final class SendCommand extends ClientCommand {
                 ? context().variable(SMTP_HOST_VARIABLE) : "localhost";
         int port = smtpPort != null ? smtpPort
             : context().variable(SMTP_PORT_VARIABLE) != null
-                ? parsePort(context().variable(SMTP_PORT_VARIABLE)) : 587;
+                ? Ports.parse(context().variable(SMTP_PORT_VARIABLE), SMTP_PORT_VARIABLE) : 587;
         Path passwordFile = smtpPasswordFile != null ? smtpPasswordFile
             : context().variable(SMTP_PASSWORD_FILE_VARIABLE) != null
                 ? Path.of(context().variable(SMTP_PASSWORD_FILE_VARIABLE)) : null;
         String password = null;
         if (passwordFile != null) {
-            password = new KeystoreCredentials.PasswordFile(passwordFile).read();
+            password = InputFiles.password(passwordFile);
         }
         String user = password == null ? null : smtpUser != null ? smtpUser : sender;
         return new SmtpSubmission.Settings(host, port, user, password, startTls, sslTrust,
@@ -366,8 +448,8 @@ public final class SendCommand extends ClientCommand {
                 + "--smtp-password-file (nothing was registered)");
         } catch (MessagingException e) {
             throw UserError.mail("cannot submit to the SMTP server " + smtp.host() + ":"
-                + smtp.port() + " (" + rootMessage(e) + "); check --smtp-host and --smtp-port "
-                + "(nothing was registered)");
+                + smtp.port() + " (" + rootMessage(e) + "); " + advice(e, smtp)
+                + " (nothing was registered)");
         }
     }
 
@@ -386,12 +468,45 @@ public final class SendCommand extends ClientCommand {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    private static String advice(MessagingException e, SmtpSubmission.Settings smtp) {
+        if (root(e) instanceof java.net.UnknownHostException) {
+            return "check --smtp-host";
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("STARTTLS")) {
+            return smtp.startTls() == SmtpSubmission.StartTls.REQUIRED
+                ? "the server does not offer STARTTLS: give --smtp-starttls auto (or off) to "
+                    + "submit without it"
+                : "check --smtp-starttls and --smtp-ssl-trust";
+        }
+        return "check --smtp-host and --smtp-port";
+    }
+
+    private static Throwable root(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t;
+    }
+
+    /** Why a connection failed, in words and without Java class names. */
+    private static String rootMessage(Throwable e) {
+        Throwable t = root(e);
+        if (t instanceof java.net.UnknownHostException) {
+            return "unknown host " + t.getMessage();
+        }
+        if (t instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (t instanceof java.net.SocketTimeoutException) {
+            return "no answer in time";
+        }
+        if (t instanceof javax.net.ssl.SSLException) {
+            return "TLS failed: " + String.valueOf(t.getMessage()).lines().findFirst()
+                .orElse("").trim();
+        }
+        String message = t.getMessage() == null ? "no reason given" : t.getMessage();
         return message.lines().findFirst().orElse("").trim();
     }
 
@@ -427,22 +542,12 @@ public final class SendCommand extends ClientCommand {
     }
 
     private static String readText(Path file, String option) throws IOException {
-        if (!Files.isReadable(file)) {
-            throw UserError.usage("cannot read " + option + " " + file);
-        }
+        InputFiles.requireReadable(file, option);
         return Files.readString(file, StandardCharsets.UTF_8);
     }
 
     private static String crlf(String text) {
         return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n");
-    }
-
-    private static int parsePort(String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw UserError.usage(SMTP_PORT_VARIABLE + " '" + text + "' is not a port number");
-        }
     }
 
     private static String pad(int index) {

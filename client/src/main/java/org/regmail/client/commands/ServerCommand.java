@@ -8,6 +8,7 @@ import org.regmail.client.ChainOptions;
 import org.regmail.client.Chains;
 import org.regmail.client.ClientCommand;
 import org.regmail.client.ExitCode;
+import org.regmail.client.Funds;
 import org.regmail.client.Progress;
 import org.regmail.client.UserError;
 import org.regmail.contracts.devchain.DevDeployment;
@@ -78,6 +79,11 @@ public final class ServerCommand implements Runnable {
             description = "The mail domain the server receives for, e.g. example.org.")
         String domain;
 
+        @Option(names = "--move",
+            description = "Move a server already registered for another domain to this one: it "
+                + "stops receiving for the other domain and loses its approval.")
+        boolean move;
+
         @Override
         public Integer call() throws Exception {
             String name = domain(domain);
@@ -96,9 +102,19 @@ public final class ServerCommand implements Runnable {
                         + "; nothing sent");
                     return ExitCode.OK;
                 }
+                if (!entry.component1().isEmpty() && !move) {
+                    throw UserError.usage("server " + address + " is registered for "
+                        + entry.component1() + (entry.component3() ? " and approved" : "")
+                        + "; registering it for " + name + " would stop it receiving for "
+                        + entry.component1() + (entry.component3() ? " and withdraw its "
+                            + "approval" : "") + ": give --move to do that, or sign with "
+                        + "another key (nothing sent)");
+                }
+                var call = gateway.master().registerServer(name, key);
+                Funds.requireFor(gateway, server.getAddress(), deployment.master(),
+                    call.encodeFunctionCall(), Funds.REGISTER_SERVER_GAS, "registering " + name);
                 TransactionReceipt receipt = Progress.waitFor(err(), "registering " + name,
-                    () -> gateway.execute("registering " + name,
-                        gateway.master().registerServer(name, key)));
+                    () -> gateway.execute("registering " + name, call));
                 out().println("server " + address + " registered for " + name + " in tx "
                     + receipt.getTransactionHash());
                 out().println("public key " + Numeric.toHexString(key));
@@ -129,15 +145,33 @@ public final class ServerCommand implements Runnable {
         abstract RemoteFunctionCall<TransactionReceipt> decide(EmailRegistrationMaster master,
                                                                String address);
 
+        /** Whether the decision approves (else it revokes). */
+        abstract boolean approves();
+
         @Override
         public Integer call() throws Exception {
             Deployment deployment = chain.deployment(context(), home());
             Credentials admin = account.credentials(context(), home(), deployment.chainId());
             try (ChainGateway gateway = Chains.connect(deployment, admin)) {
                 String address = server(new ServerDirectory(gateway), target);
+                var entry = gateway.read("reading the directory",
+                    gateway.master().serverInfo(address));
+                if (entry.component1().isEmpty()) {
+                    throw UserError.negative("no server " + address + " is registered in the "
+                        + "directory (nothing sent)");
+                }
+                if (entry.component3() == approves()) {
+                    out().println("server " + address + " (" + entry.component1() + ") is "
+                        + (approves() ? "already approved" : "not approved") + "; nothing sent");
+                    return ExitCode.OK;
+                }
+                var call = decide(gateway.master(), address);
+                Funds.requireFor(gateway, admin.getAddress(), deployment.master(),
+                    call.encodeFunctionCall(), Funds.ADMIN_DECISION_GAS,
+                    stem() + "ing server " + address);
                 TransactionReceipt receipt = Progress.waitFor(err(), stem() + "ing " + address,
                     () -> gateway.execute(stem() + "ing server " + address,
-                        decide(gateway.master(), address)));
+                        call));
                 out().println("server " + address + " " + stem() + "ed in tx "
                     + receipt.getTransactionHash());
                 return ExitCode.OK;
@@ -154,6 +188,11 @@ public final class ServerCommand implements Runnable {
         }
 
         @Override
+        boolean approves() {
+            return true;
+        }
+
+        @Override
         RemoteFunctionCall<TransactionReceipt> decide(EmailRegistrationMaster master,
                                                       String address) {
             return master.approveServer(address);
@@ -166,6 +205,11 @@ public final class ServerCommand implements Runnable {
         @Override
         String stem() {
             return "revok";
+        }
+
+        @Override
+        boolean approves() {
+            return false;
         }
 
         @Override

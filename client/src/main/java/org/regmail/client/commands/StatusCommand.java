@@ -1,7 +1,9 @@
 package org.regmail.client.commands;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.regmail.client.Amounts;
 import org.regmail.client.ChainOptions;
@@ -10,6 +12,7 @@ import org.regmail.client.ExitCode;
 import org.regmail.client.TrailText;
 import org.regmail.core.evidence.RegistrationTrail;
 import org.regmail.core.evidence.TrailEvent;
+import org.regmail.core.sending.Deployment;
 import org.regmail.core.sending.SentMail;
 import org.web3j.protocol.Web3j;
 import picocli.CommandLine.Command;
@@ -42,10 +45,23 @@ public final class StatusCommand extends ClientCommand {
             if (mails.isEmpty()) {
                 out().println("no registered mail was sent from " + home());
             }
-            for (SentMail mail : mails) {
-                out().println(mail.registration() + "  " + sending(mail.state()) + "  chain "
-                    + mail.chainId() + "  " + mail.recipients().size() + " recipients  "
-                    + (mail.subject() == null ? "" : mail.subject()));
+            Map<Long, Web3j> nodes = new HashMap<>();
+            String url = null;
+            try {
+                url = rpcUrl(chain);
+            } catch (Deployment.DeploymentException e) {
+                err().println("note: the chain is not read (" + e.getMessage().lines()
+                    .findFirst().orElse("") + "); the states are the local record's");
+            }
+            try {
+                for (SentMail mail : mails) {
+                    out().println(mail.registration() + "  " + state(mail, url, nodes)
+                        + "  chain " + mail.chainId() + "  "
+                        + TrailText.count(mail.recipients().size(), "recipient") + "  "
+                        + (mail.subject() == null ? "" : mail.subject()));
+                }
+            } finally {
+                nodes.values().forEach(Web3j::shutdown);
             }
             return ExitCode.OK;
         }
@@ -73,9 +89,44 @@ public final class StatusCommand extends ClientCommand {
         };
     }
 
+    /**
+     * A mail's state for the list: the chain's when it answers, else the local record's
+     * followed by why the chain was not read.
+     */
+    private String state(SentMail mail, String url, Map<Long, Web3j> nodes) {
+        if (url == null || mail.state() == SentMail.State.PREPARED) {
+            return sending(mail.state());
+        }
+        try {
+            Web3j web3j = nodes.get(mail.chainId());
+            if (web3j == null) {
+                web3j = node(url, mail.chainId());
+                nodes.put(mail.chainId(), web3j);
+            }
+            return summary(trail(web3j, url, mail));
+        } catch (Exception e) {
+            return sending(mail.state()) + " (chain not read)";
+        }
+    }
+
+    /** "every recipient final, escrow withdrawn", "1 of 3 recipients final". */
+    static String summary(RegistrationTrail trail) {
+        long deadline = trail.facts().deadline();
+        long done = trail.recipients().stream()
+            .filter(r -> r.isFinal(deadline, trail.readAtTime())).count();
+        boolean withdrawn = trail.events().stream()
+            .anyMatch(e -> TrailEvent.ESCROW_WITHDRAWN.equals(e.event()));
+        int all = trail.recipients().size();
+        if (done == all) {
+            return "every recipient final"
+                + (withdrawn ? ", escrow withdrawn" : "");
+        }
+        return done + " of " + TrailText.count(all, "recipient") + " final";
+    }
+
     void print(SentMail mail, RegistrationTrail trail) {
         out().println("registered mail " + mail.registration() + " on chain " + mail.chainId()
-            + " (" + sending(mail.state()) + ")");
+            + " (" + sending(mail.state()) + "; on chain: " + summary(trail) + ")");
         if (mail.subject() != null) {
             out().println("subject         " + mail.subject());
         }

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.regmail.client.ChainOptions;
 import org.regmail.client.Chains;
 import org.regmail.client.ClientCommand;
 import org.regmail.client.ExitCode;
+import org.regmail.client.RpcUrls;
 import org.regmail.client.TrailText;
 import org.regmail.client.UserError;
 import org.regmail.core.evidence.EvidenceBundle;
@@ -42,7 +44,8 @@ public final class VerifyCommand extends ClientCommand {
 
     @Option(names = "--rpc-url", paramLabel = "URL",
         description = "JSON-RPC endpoint of any node of the bundle's chain (default: "
-            + "$REGMAIL_RPC_URL, else " + DEFAULT_RPC_URL + ").")
+            + "$REGMAIL_RPC_URL, else " + DEFAULT_RPC_URL + ", a local node; the node used is "
+            + "printed on stderr when not given).")
     String rpcUrl;
 
     @Override
@@ -62,8 +65,15 @@ public final class VerifyCommand extends ClientCommand {
             }
             message = Files.readAllBytes(eml);
         }
-        String url = rpcUrl != null ? rpcUrl : context().variable("REGMAIL_RPC_URL") != null
-            ? context().variable("REGMAIL_RPC_URL") : DEFAULT_RPC_URL;
+        String variable = context().variable(ChainOptions.RPC_VARIABLE);
+        String url = rpcUrl != null ? RpcUrls.check(rpcUrl, "--rpc-url")
+            : variable != null ? RpcUrls.check(variable, ChainOptions.RPC_VARIABLE)
+            : DEFAULT_RPC_URL;
+        if (rpcUrl == null) {
+            err().println("using the node at " + url + (variable != null ? " ($"
+                + ChainOptions.RPC_VARIABLE + ")" : " (the default; name another with "
+                + "--rpc-url)"));
+        }
 
         Web3j web3j = Chains.web3j(url);
         try {

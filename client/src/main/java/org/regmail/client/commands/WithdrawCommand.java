@@ -12,6 +12,7 @@ import org.regmail.client.ChainOptions;
 import org.regmail.client.Chains;
 import org.regmail.client.ClientCommand;
 import org.regmail.client.ExitCode;
+import org.regmail.client.Funds;
 import org.regmail.client.Progress;
 import org.regmail.client.TrailText;
 import org.regmail.client.UserError;
@@ -86,6 +87,10 @@ public final class WithdrawCommand extends ClientCommand {
             if (!overdue.isEmpty() && !noExpire) {
                 byte[] salt = GenuineRegistration.registrationSalt(mail.owner(),
                     mail.localIdBytes());
+                Funds.require(gateway, owner.getAddress(), Funds.maxFeePerGas(gateway).multiply(
+                    BigInteger.valueOf(Funds.EXPIRE_GAS * overdue.size())), "recording EXPIRED "
+                    + "for " + overdue.size()
+                    + (overdue.size() == 1 ? " recipient" : " recipients"));
                 for (RecipientProgress r : overdue) {
                     TransactionReceipt receipt = Progress.waitFor(err(), "recording EXPIRED for "
                         + "recipient " + r.index(), () -> gateway.execute("expiring recipient "
@@ -106,12 +111,14 @@ public final class WithdrawCommand extends ClientCommand {
                 }
             }
 
+            var call = gateway.master().withdrawEscrow(mail.localIdBytes());
+            Funds.requireFor(gateway, owner.getAddress(), mail.master(),
+                call.encodeFunctionCall(), Funds.WITHDRAW_GAS, "withdrawing the escrow");
             BigInteger before = gateway.balanceOf(owner.getAddress());
             TransactionReceipt receipt;
             try {
                 receipt = Progress.waitFor(err(), "withdrawing the escrow of "
-                    + mail.registration(), () -> gateway.execute("withdrawing the escrow",
-                        gateway.master().withdrawEscrow(mail.localIdBytes())));
+                    + mail.registration(), () -> gateway.execute("withdrawing the escrow", call));
             } catch (ChainException e) {
                 if (e.revert().map(r -> r.name().equals("NothingToWithdraw")).orElse(false)) {
                     out().println("nothing is left in the escrow of " + mail.registration());
@@ -131,8 +138,9 @@ public final class WithdrawCommand extends ClientCommand {
                 })
                 .filter(java.util.Objects::nonNull).findFirst().orElse(BigInteger.ZERO);
             out().println("withdrew " + Amounts.ether(amount) + " from " + mail.registration()
-                + " in tx " + receipt.getTransactionHash() + " (balance was "
-                + Amounts.ether(before) + ")");
+                + " in tx " + receipt.getTransactionHash() + " to the owner "
+                + owner.getAddress().toLowerCase(Locale.ROOT) + " (the owner's balance was "
+                + Amounts.ether(before) + " before)");
             return ExitCode.OK;
         } finally {
             web3j.shutdown();

@@ -10,6 +10,7 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
  * Authenticated SMTP submission (RFC 6409) of a message's exact bytes: connects and logs in
@@ -79,6 +80,72 @@ public final class SmtpSubmission implements AutoCloseable {
     private void open() throws MessagingException {
         transport = session.getTransport("smtp");
         transport.connect(settings.host(), settings.port(), settings.user(), settings.password());
+    }
+
+    /** The server refused the envelope: the sender or a recipient. */
+    public static final class EnvelopeRefused extends MessagingException {
+        private final String refused;
+        private final String response;
+
+        EnvelopeRefused(String refused, String response) {
+            super("the SMTP server refuses " + refused + ": " + response);
+            this.refused = refused;
+            this.response = response;
+        }
+
+        /** What was refused: "the sender alice@example.org", "the recipient bob@example.org". */
+        public String refused() {
+            return refused;
+        }
+
+        /** The server's reply, e.g. "530 5.7.1 Authentication Required". */
+        public String response() {
+            return response;
+        }
+    }
+
+    /**
+     * Asks the server whether it takes the envelope (MAIL FROM, then RCPT TO for each
+     * recipient) and forgets it again (RSET), so that a refusal the server would give after the
+     * registration is paid shows before it.
+     *
+     * @param messageSize the message's size in bytes, without the header added later: a server
+     *     announcing a smaller SIZE limit (RFC 1870) would refuse it after the payment
+     * @throws EnvelopeRefused when the server answers MAIL FROM or a RCPT TO with an error, or
+     *     announces a size limit below the message's
+     */
+    public void checkEnvelope(List<String> recipients, long messageSize)
+        throws MessagingException {
+        if (!(transport instanceof SMTPTransport smtp)) {
+            return;
+        }
+        String limit = smtp.getExtensionParameter("SIZE");
+        if (limit != null && limit.trim().matches("[1-9][0-9]{0,18}")
+            && Long.parseLong(limit.trim()) < messageSize) {
+            throw new EnvelopeRefused("a message of " + messageSize + " bytes",
+                "it takes at most " + limit.trim() + " bytes");
+        }
+        try {
+            expect(smtp, "MAIL FROM:<" + settings.envelopeFrom() + ">",
+                "the sender " + settings.envelopeFrom());
+            for (String recipient : recipients) {
+                expect(smtp, "RCPT TO:<" + recipient + ">", "the recipient " + recipient);
+            }
+        } finally {
+            if (smtp.isConnected()) {
+                smtp.simpleCommand("RSET");
+            }
+        }
+    }
+
+    private static void expect(SMTPTransport smtp, String command, String what)
+        throws MessagingException {
+        int code = smtp.simpleCommand(command);
+        if (code < 200 || code >= 300) {
+            String response = smtp.getLastServerResponse();
+            throw new EnvelopeRefused(what, response == null ? "reply " + code
+                : response.lines().findFirst().orElse("").trim());
+        }
     }
 
     /**
