@@ -66,9 +66,10 @@ public class RecordRelay extends GenericMailet {
                 NextHopCopies.send(mail, accepted, getMailetContext(), nextProcessor);
                 return;
             }
-            LOG.info("registered mail {} relayed ({}): RELAYED queued for {} recipients; next "
-                + "hops: {}", accepted.ref().registration(), mail.getName(),
-                accepted.ref().indexes().size(), NextHopCopies.describe(accepted.hops()));
+            LOG.info("registered mail {} relayed ({}): RELAYED queued for recipient indexes {} "
+                + "(once each: a repeat queues nothing); next hops: {}",
+                accepted.ref().registration(), mail.getName(), accepted.ref().indexes(),
+                NextHopCopies.describe(accepted.hops()));
             RegisteredMailMetrics.increment("relayed");
             NextHopCopies.send(mail, accepted, getMailetContext(), nextProcessor);
         } catch (RegistrationRefused e) {

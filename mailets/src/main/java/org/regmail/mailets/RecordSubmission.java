@@ -84,9 +84,10 @@ public class RecordSubmission extends GenericMailet {
                 NextHopCopies.send(mail, accepted, getMailetContext(), nextProcessor);
                 return;
             }
-            LOG.info("registered mail {} accepted ({}): SUBMITTED queued for {} recipients; next "
-                + "hops: {}", accepted.ref().registration(), mail.getName(),
-                accepted.ref().indexes().size(), NextHopCopies.describe(accepted.hops()));
+            LOG.info("registered mail {} accepted ({}): SUBMITTED queued for recipient indexes {} "
+                + "(once each: a repeat queues nothing); next hops: {}",
+                accepted.ref().registration(), mail.getName(), accepted.ref().indexes(),
+                NextHopCopies.describe(accepted.hops()));
             RegisteredMailMetrics.increment("submitted");
             NextHopCopies.send(mail, accepted, getMailetContext(), nextProcessor);
         } catch (RegistrationRefused e) {
