@@ -175,13 +175,15 @@ public final class ChainGateway implements AutoCloseable {
     }
 
     /**
-     * The hash of the chain's genesis block. It tells chains apart that share a chain id: a
-     * development chain reset or started anew gets another one.
+     * The hash of the chain's genesis block, or empty when the node does not serve it. It tells
+     * chains apart that share a chain id: a development chain reset or started anew gets
+     * another one.
      */
-    public String genesisHash() throws ChainException {
+    public Optional<String> genesisHash() throws ChainException {
         try {
-            return web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.ZERO),
-                false).send().getBlock().getHash().toLowerCase(java.util.Locale.ROOT);
+            return Optional.ofNullable(web3j.ethGetBlockByNumber(
+                    DefaultBlockParameter.valueOf(BigInteger.ZERO), false).send().getBlock())
+                .map(block -> block.getHash().toLowerCase(java.util.Locale.ROOT));
         } catch (IOException e) {
             throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
                 e, true);

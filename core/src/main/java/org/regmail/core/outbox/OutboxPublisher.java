@@ -197,12 +197,12 @@ public final class OutboxPublisher implements AutoCloseable {
     private void recover() throws ChainException {
         gateway.checkChain();
         List<SentTransaction> unsettled = byNonce(store.unsettledTransactions());
-        String genesis = gateway.genesisHash();
+        Optional<String> genesis = gateway.genesisHash();
         Optional<String> firstSeen = store.genesisHash();
-        if (firstSeen.isPresent() && !firstSeen.get().equalsIgnoreCase(genesis)) {
+        if (firstSeen.isPresent() && genesis.isPresent() && !firstSeen.equals(genesis)) {
             forgetChain("the chain at " + gateway.settings().rpcUrl() + " starts from genesis "
-                + "block " + genesis + ", not " + firstSeen.get() + " as when this server's "
-                + "store first saw it: it was reset or replaced", unsettled);
+                + "block " + genesis.get() + ", not " + firstSeen.get() + " as when this "
+                + "server's store first saw it: it was reset or replaced", unsettled);
             unsettled = List.of();
         } else if (!unsettled.isEmpty() && gateway.receipt(unsettled.get(0).hash()).isEmpty()) {
             Optional<String> gap = gapBelow(unsettled.get(0));
@@ -211,8 +211,8 @@ public final class OutboxPublisher implements AutoCloseable {
                 unsettled = List.of();
             }
         }
-        if (!firstSeen.equals(Optional.of(genesis))) {
-            store.rememberGenesisHash(genesis);
+        if (genesis.isPresent() && !firstSeen.equals(genesis)) {
+            store.rememberGenesisHash(genesis.get());
         }
         for (SentTransaction sent : unsettled) {
             if (gateway.receipt(sent.hash()).isEmpty()) {
