@@ -70,7 +70,7 @@ public final class RegisteredMailRuntime {
             ServerNode node;
             try {
                 node = ServerNode.start(config);
-            } catch (KeyException e) {
+            } catch (KeyException | ConfigException e) {
                 throw new ConfigException(file.getFileName() + ": " + e.getMessage());
             }
             NODES.put(file, node);

@@ -128,18 +128,22 @@ public final class ChainGateway implements AutoCloseable {
      * @throws ChainException unreachable, or (not retryable) on another chain
      */
     public void checkChain() throws ChainException {
-        long chainId;
-        try {
-            chainId = web3j.ethChainId().send().getChainId().longValueExact();
-        } catch (IOException | RuntimeException e) {
-            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl()
-                + " (" + e.getMessage() + ")", e, true);
-        }
+        long chainId = nodeChainId();
         if (chainId != settings.chainId()) {
             throw new ChainException("the node at " + settings.rpcUrl() + " is on chain "
                 + chainId + ", not the configured chain " + settings.chainId());
         }
         checkMaster();
+    }
+
+    /** The chain id the node reports. */
+    public long nodeChainId() throws ChainException {
+        try {
+            return web3j.ethChainId().send().getChainId().longValueExact();
+        } catch (IOException | RuntimeException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl()
+                + " (" + e.getMessage() + ")", e, true);
+        }
     }
 
     /**
@@ -150,19 +154,53 @@ public final class ChainGateway implements AutoCloseable {
         if (settings.masterAddress() == null) {
             return;
         }
-        String code;
-        try {
-            code = web3j.ethGetCode(settings.masterAddress(), DefaultBlockParameterName.LATEST)
-                .send().getCode();
-        } catch (IOException | RuntimeException e) {
-            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl()
-                + " (" + e.getMessage() + ")", e, true);
-        }
-        if (code == null || Numeric.cleanHexPrefix(code).isEmpty()) {
+        if (!hasCode(settings.masterAddress())) {
             throw new ChainException("there is no contract at the Master address "
                 + settings.masterAddress() + " on chain " + settings.chainId()
                 + ": the deployment file (or chain.master) names another chain's Master or a "
                 + "mistyped address");
+        }
+    }
+
+    /** Whether the latest state holds contract code at an address. */
+    public boolean hasCode(String address) throws ChainException {
+        String code;
+        try {
+            code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
+        } catch (IOException | RuntimeException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl()
+                + " (" + e.getMessage() + ")", e, true);
+        }
+        return code != null && !Numeric.cleanHexPrefix(code).isEmpty();
+    }
+
+    /**
+     * The hash of the chain's genesis block, or empty when the node does not serve it. It tells
+     * chains apart that share a chain id: a development chain reset or started anew gets
+     * another one.
+     */
+    public Optional<String> genesisHash() throws ChainException {
+        try {
+            return Optional.ofNullable(web3j.ethGetBlockByNumber(
+                    DefaultBlockParameter.valueOf(BigInteger.ZERO), false).send().getBlock())
+                .map(block -> block.getHash().toLowerCase(java.util.Locale.ROOT));
+        } catch (IOException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
+                e, true);
+        }
+    }
+
+    /**
+     * The node's count of this account's transactions, those waiting in its pool to be mined
+     * next included: the nonce the node expects of the account's next transaction.
+     */
+    public BigInteger pendingNonce() throws ChainException {
+        try {
+            return web3j.ethGetTransactionCount(address(), DefaultBlockParameterName.PENDING)
+                .send().getTransactionCount();
+        } catch (IOException e) {
+            throw new ChainException("cannot reach the Ethereum node at " + settings.rpcUrl(),
+                e, true);
         }
     }
 

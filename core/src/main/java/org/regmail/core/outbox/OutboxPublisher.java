@@ -190,10 +190,31 @@ public final class OutboxPublisher implements AutoCloseable {
         }
     }
 
-    /** After a restart: broadcast every stored, unsettled transaction again, then resync nonces. */
+    /**
+     * After a restart: notice a chain that forgot this store's transactions, broadcast every
+     * other stored, unsettled transaction again, then resync nonces.
+     */
     private void recover() throws ChainException {
         gateway.checkChain();
-        for (SentTransaction sent : store.unsettledTransactions()) {
+        List<SentTransaction> unsettled = byNonce(store.unsettledTransactions());
+        Optional<String> genesis = gateway.genesisHash();
+        Optional<String> firstSeen = store.genesisHash();
+        if (firstSeen.isPresent() && genesis.isPresent() && !firstSeen.equals(genesis)) {
+            forgetChain("the chain at " + gateway.settings().rpcUrl() + " starts from genesis "
+                + "block " + genesis.get() + ", not " + firstSeen.get() + " as when this "
+                + "server's store first saw it: it was reset or replaced", unsettled);
+            unsettled = List.of();
+        } else if (!unsettled.isEmpty() && gateway.receipt(unsettled.get(0).hash()).isEmpty()) {
+            Optional<String> gap = gapBelow(unsettled.get(0));
+            if (gap.isPresent()) {
+                forgetChain(gap.get(), unsettled);
+                unsettled = List.of();
+            }
+        }
+        if (genesis.isPresent() && !firstSeen.equals(genesis)) {
+            store.rememberGenesisHash(genesis.get());
+        }
+        for (SentTransaction sent : unsettled) {
             if (gateway.receipt(sent.hash()).isEmpty()) {
                 gateway.broadcast(new ChainGateway.SignedTransaction(sent.nonce(), sent.hash(),
                     sent.raw()));
@@ -205,14 +226,85 @@ public final class OutboxPublisher implements AutoCloseable {
     }
 
     private void settleSent() throws ChainException {
-        for (SentTransaction sent : store.unsettledTransactions()) {
+        List<SentTransaction> unsettled = byNonce(store.unsettledTransactions());
+        for (SentTransaction sent : unsettled) {
             Optional<TransactionReceipt> receipt = gateway.receipt(sent.hash());
             if (receipt.isEmpty()) {
+                Optional<String> gap = sent == unsettled.get(0) ? gapBelow(sent)
+                    : Optional.empty();
+                if (gap.isPresent()) {
+                    forgetChain(gap.get(), unsettled);
+                    return;
+                }
                 handleMissingReceipt(sent);
             } else if (gateway.isConfirmed(receipt.get())) {
                 settle(sent, receipt.get());
             }
         }
+    }
+
+    private static List<SentTransaction> byNonce(List<SentTransaction> transactions) {
+        List<SentTransaction> sorted = new ArrayList<>(transactions);
+        sorted.sort(Comparator.comparing(SentTransaction::nonce));
+        return sorted;
+    }
+
+    /**
+     * Why the node has forgotten transactions this server saw mined or sent, or empty when it
+     * has not: the node expects of this account a nonce below that of the oldest unsettled
+     * transaction (which has no receipt), a gap that nothing this server holds will fill. The
+     * nonces below it were taken by transactions that were mined (settled here) or sent by this
+     * server's other work, so the chain was reset, or reorganised deeper than the
+     * confirmations. A transaction sent moments ago is given {@link #rebroadcastAfter} first:
+     * one of a lower nonce (a relay authorisation) may still be on its way to the node.
+     */
+    private Optional<String> gapBelow(SentTransaction oldest) throws ChainException {
+        if (Instant.now().isBefore(oldest.sentAt().plus(rebroadcastAfter))) {
+            return Optional.empty();
+        }
+        BigInteger expected = gateway.pendingNonce();
+        if (expected.compareTo(oldest.nonce()) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("the node at " + gateway.settings().rpcUrl() + " expects nonce "
+            + expected + " of account " + gateway.address() + ", below nonce " + oldest.nonce()
+            + " of the oldest unsettled outbox transaction " + oldest.hash() + ": the chain was "
+            + "reset, or reorganised deeper than its confirmations");
+    }
+
+    /**
+     * Gives up the unsettled transactions of a chain that forgot them: their records go back in
+     * the queue and the next nonce is the node's again, so that new transactions land. Records
+     * of registrations the chain no longer holds are then refused once by the contracts
+     * ({@code NotGenuineRegistration}) and dropped; those it still holds land or count as
+     * already recorded.
+     *
+     * <p>Limitation: a forgotten transaction the node still keeps in its pool, queued behind
+     * the gap, is mined once new transactions fill the gap. Its records, sent again meanwhile,
+     * are then refused as already recorded: its gas is spent once for nothing. A node offers
+     * no standard way to withdraw it.
+     */
+    private void forgetChain(String what, List<SentTransaction> unsettled)
+        throws ChainException {
+        int records = 0;
+        for (SentTransaction sent : unsettled) {
+            records += store.entriesOf(sent.hash()).size();
+            store.requeue(sent.hash(), Instant.now(),
+                "the node forgot transaction " + sent.hash());
+            forget(sent.hash());
+        }
+        gateway.resyncNonce();
+        if (unsettled.isEmpty()) {
+            LOG.warn("{}; no outbox transaction was in flight; new ones take their nonces from the"
+                + " node", what);
+            return;
+        }
+        LOG.warn("{}; the node has forgotten transactions this server saw mined or sent: its {}"
+            + " unsettled outbox transactions (nonces {} to {}) are given up, their {} records "
+            + "queued again and new transactions take their nonces from the node; records of "
+            + "registrations the chain no longer holds are refused by the contracts once and "
+            + "dropped", what, unsettled.size(), unsettled.get(0).nonce(),
+            unsettled.get(unsettled.size() - 1).nonce(), records);
     }
 
     private void handleMissingReceipt(SentTransaction sent) throws ChainException {

@@ -17,6 +17,7 @@ import org.regmail.contracts.generated.EmailRegistration;
 import org.regmail.core.chain.ChainException;
 import org.regmail.core.chain.ChainGateway;
 import org.regmail.core.chain.ChainGateway.SignedTransaction;
+import org.regmail.core.config.ConfigException;
 import org.regmail.core.config.ServerConfig;
 import org.regmail.core.envelope.EnvelopeException;
 import org.regmail.core.envelope.RegistrationEnvelope;
@@ -99,14 +100,22 @@ public final class ServerNode implements AutoCloseable {
     }
 
     /**
-     * Loads the keystore, opens the store and starts publishing. The chain node need not be up:
-     * records wait in the store until it is.
+     * Loads the keystore, checks the configuration against the chain, opens the store and
+     * starts publishing. The chain node need not be up: records wait in the store until it is.
      *
      * @throws KeyException when the keystore or its password cannot be used
+     * @throws ConfigException when the node answers that {@code chain.id} or
+     *     {@code chain.master} is not its chain or its Master
      */
-    public static ServerNode start(ServerConfig config) throws KeyException {
+    public static ServerNode start(ServerConfig config) throws KeyException, ConfigException {
         Credentials credentials = KeystoreCredentials.load(config.keystore(), config.password());
         ChainGateway gateway = ChainGateway.open(config.chain(), credentials);
+        try {
+            ConfigurationCheck.check(config, gateway);
+        } catch (ConfigException e) {
+            gateway.close();
+            throw e;
+        }
         ServerNode node = new ServerNode(config, credentials, gateway,
             H2ServerStore.open(config.storePath()));
         node.startPublishing();

@@ -103,6 +103,10 @@ public final class H2ServerStore implements ServerStore {
           PRIMARY KEY (registration, relay)
         );
         ALTER TABLE relay_authorisation ADD COLUMN IF NOT EXISTS sent_tx VARCHAR(66);
+        CREATE TABLE IF NOT EXISTS chain_identity (
+          id INT PRIMARY KEY,
+          genesis_hash VARCHAR(66) NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS ledger (
           tx_hash VARCHAR(66) PRIMARY KEY,
           block BIGINT NOT NULL,
@@ -532,6 +536,29 @@ public final class H2ServerStore implements ServerStore {
 
     private static String exhaustedKey(String registration, int recipientIndex) {
         return registration.toLowerCase() + "/" + recipientIndex;
+    }
+
+    @Override
+    public Optional<String> genesisHash() {
+        return inTransaction(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                "SELECT genesis_hash FROM chain_identity WHERE id = 1");
+                 ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.<String>empty();
+            }
+        });
+    }
+
+    @Override
+    public void rememberGenesisHash(String genesisHash) {
+        inTransaction(connection -> {
+            try (PreparedStatement merge = connection.prepareStatement(
+                "MERGE INTO chain_identity (id, genesis_hash) KEY (id) VALUES (1, ?)")) {
+                merge.setString(1, genesisHash.toLowerCase());
+                merge.executeUpdate();
+            }
+            return null;
+        });
     }
 
     @Override

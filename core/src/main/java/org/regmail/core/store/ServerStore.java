@@ -91,6 +91,17 @@ public interface ServerStore extends AutoCloseable {
      */
     boolean isEscrowExhausted(String registration, int recipientIndex);
 
+    // ---------------------------------------------------------------- chain identity
+
+    /**
+     * The hash of the genesis block of the chain this store's transactions were sent to, as
+     * first seen; empty before the outbox first reached the node.
+     */
+    Optional<String> genesisHash();
+
+    /** Notes the genesis block hash of the chain the outbox now sends to. */
+    void rememberGenesisHash(String genesisHash);
+
     // ---------------------------------------------------------------- disposition index
 
     /** Remembers which registration and recipient a stored message belongs to. */

@@ -278,6 +278,32 @@ class OutboxPublisherTest {
         assertThat(refused.outcome()).isEqualTo("NotRecipientServer");
     }
 
+    /**
+     * What the start-up warning for an unapproved server promises: its records are refused by
+     * the Master at estimation, wait in the outbox without a transaction paid, and land once a
+     * directory admin approves it again.
+     */
+    @Test
+    void shouldKeepRecordsQueuedWithoutPayingWhileTheServerIsNotApproved() throws Exception {
+        Mail mail = createMail(1);
+        deployment.master().revokeServer(SERVER.getAddress()).send();
+        store.enqueue(mail.submitted(0));
+        OutboxPublisher publisher = new OutboxPublisher(store, gateway, 50, Duration.ofMillis(50));
+
+        publisher.runOnce();
+
+        OutboxEntry waiting = store.entry(mail.submitted(0).key()).orElseThrow();
+        assertThat(waiting.state()).isEqualTo(OutboxEntry.State.PENDING);
+        assertThat(waiting.outcome()).contains("NotApprovedServer");
+        assertThat(minedNonce()).as("no transaction paid").isEqualTo(nonceAtStart);
+
+        deployment.master().approveServer(SERVER.getAddress()).send();
+        store.delay(List.of(waiting.id()), java.time.Instant.now(), "approved again");
+        settle(publisher);
+        assertThat(store.entry(mail.submitted(0).key()).orElseThrow().state())
+            .isEqualTo(OutboxEntry.State.CONFIRMED);
+    }
+
     @Test
     void shouldRetryRecordRefusedForAnOrderALaterRecordFixes() throws Exception {
         Mail mail = createMail(1);
