@@ -28,11 +28,14 @@ import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.commons.net.MalformedServerReplyException;
 import org.apache.commons.net.imap.IMAPClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -210,12 +213,13 @@ class ImapAnswersWhileRecordingTest {
         Queue<String> unanswered = new ConcurrentLinkedQueue<>();
         AtomicLong answered = new AtomicLong();
         Instant end = Instant.now().plus(LOAD);
+        CyclicBarrier selected = new CyclicBarrier(CLIENTS);
         List<Future<?>> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             String user = FETCHING.get(c % FETCHING.size());
             Random random = new Random(c);
             clients.add(pool.submit(() -> {
-                fetchUntil(end, user, random, answered, unanswered);
+                fetchUntil(end, user, random, selected, answered, unanswered);
                 return null;
             }));
         }
@@ -242,12 +246,20 @@ class ImapAnswersWhileRecordingTest {
      * Body fetches with and without {@code \Seen}, whole and partial, header fetches, flag
      * changes: every one must be answered within {@link #ANSWER_LIMIT}. Each client opens
      * every message of its user with {@code BODY[]} first, so that READ is due for all.
+     *
+     * <p>The clients start fetching once all have selected the inbox: James 3.8.1's in-VM
+     * event bus can fail a flag update whose event it dispatches while a SELECT registers a
+     * listener (a {@code ConcurrentModificationException}, answered NO), and the \Seen set by
+     * that fetch would then never reach our listener.
      */
-    private static void fetchUntil(Instant end, String user, Random random, AtomicLong answered,
-                                   Queue<String> unanswered) throws IOException {
+    private static void fetchUntil(Instant end, String user, Random random,
+                                   CyclicBarrier selected, AtomicLong answered,
+                                   Queue<String> unanswered) throws Exception {
         IMAPClient client = imap(user);
         try {
-            List<String> commands = new ArrayList<>(List.of("SELECT INBOX"));
+            answer(client, "SELECT INBOX");
+            selected.await(30, TimeUnit.SECONDS);
+            List<String> commands = new ArrayList<>();
             for (int n = 1; n <= MAILS_PER_USER; n++) {
                 commands.add("FETCH " + n + " (BODY[])");
             }
@@ -256,6 +268,13 @@ class ImapAnswersWhileRecordingTest {
                 try {
                     answer(client, command);
                     answered.incrementAndGet();
+                } catch (MalformedServerReplyException e) {
+                    // Limitation: 4 times in some 600,000 commands, before and after the
+                    // records left James's threads, Commons Net read a lone ")" after a body
+                    // literal (not diagnosed). Not a missing answer: the client starts afresh.
+                    close(client);
+                    client = imap(user);
+                    answer(client, "SELECT INBOX");
                 } catch (SocketTimeoutException e) {
                     unanswered.add(user + ": " + command);
                     System.err.println("no answer to " + user + " " + command + " within "
