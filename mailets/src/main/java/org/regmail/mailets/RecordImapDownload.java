@@ -1,8 +1,16 @@
 package org.regmail.mailets;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.inject.Inject;
 
@@ -28,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The recipient's server: James's own IMAP FETCH, plus a DOWNLOADED record for every registered
@@ -35,9 +44,30 @@ import reactor.core.publisher.Mono;
  * as DOWNLOADED but not READ; {@code BODY[]} also sets {@code \Seen}, which
  * {@link RecordMailboxActions} records as READ. The answer to the client is not changed.
  * Installed through {@link RegisteredMailImapPackage}.
+ *
+ * <p>The record (a mailbox read and a durable store commit, both blocking) runs on threads of
+ * its own, never on the thread that completed James's fetch: for a fetch that sets no flag
+ * that is the Netty event loop, which also serves other IMAP connections, and otherwise one of
+ * James's Reactor threads. The tagged OK waits for the record, so that DOWNLOADED is queued
+ * before the client's next command (a move to Trash forgets the message), but at most
+ * {@link #ANSWER_WAIT}: the client is answered even when the store is slow, and the record
+ * still lands (the store queues each record once, whenever it comes).
+ *
+ * <p>Limitation: when the store takes longer than {@link #ANSWER_WAIT}, a client that deletes
+ * the message right after the answer can have its DELETED queued first; the late DOWNLOADED
+ * then finds the message gone or forgotten and records nothing.
  */
 public class RecordImapDownload extends FetchProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(RecordImapDownload.class);
+
+    /** How long the tagged OK of a body fetch waits for its DOWNLOADED to be queued. */
+    static final Duration ANSWER_WAIT = Duration.ofSeconds(2);
+
+    /** Records waiting for a recording thread; beyond that a body fetch records nothing. */
+    private static final int QUEUE_CAPACITY = 10_000;
+
+    /** The store commits one transaction at a time: two threads keep it busy. */
+    private static final ExecutorService RECORDING = recordingThreads(2);
 
     private final MailboxManager mailboxManager;
     private final FileSystem fileSystem;
@@ -74,8 +104,46 @@ public class RecordImapDownload extends FetchProcessor {
             }
         };
         return super.processRequestReactive(request, session, noticing)
-            .then(Mono.fromRunnable(() -> record(selected.getMailboxId(),
+            .then(Mono.defer(() -> recorded(selected.getMailboxId(),
                 session.getMailboxSession(), downloaded)));
+    }
+
+    /**
+     * Hands the record to the recording threads; completes when it is queued, or after
+     * {@link #ANSWER_WAIT} while it goes on. The wait is on a copy of the future: cancelling
+     * the recording itself would skip it if it had not started yet. James goes on with the
+     * command on its own threads, not on the recording threads.
+     */
+    private Mono<Void> recorded(MailboxId mailboxId, MailboxSession session,
+                                List<MessageUid> downloaded) {
+        if (downloaded.isEmpty()) {
+            return Mono.empty();
+        }
+        CompletableFuture<Void> recording;
+        try {
+            recording = CompletableFuture.runAsync(() -> record(mailboxId, session, downloaded),
+                RECORDING);
+        } catch (RejectedExecutionException e) {
+            LOG.warn("IMAP fetch of messages {}: DOWNLOADED not recorded: {} records already "
+                + "wait for the store", downloaded, QUEUE_CAPACITY);
+            return Mono.empty();
+        }
+        Mono<Void> late = Mono.fromRunnable(() -> LOG.warn("IMAP fetch of messages {}: answered "
+            + "before DOWNLOADED was queued, the store took over {}", downloaded, ANSWER_WAIT));
+        return Mono.fromFuture(recording.copy())
+            .timeout(ANSWER_WAIT, late, Schedulers.boundedElastic())
+            .publishOn(Schedulers.boundedElastic());
+    }
+
+    private static ExecutorService recordingThreads(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUEUE_CAPACITY), runnable -> {
+                Thread thread = new Thread(runnable,
+                    "regmail-imap-download-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
     }
 
     private static boolean carriesBody(FetchResponse response) {
