@@ -1,5 +1,6 @@
 package org.regmail.core.server;
 
+import java.math.BigInteger;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -48,6 +49,7 @@ final class ConfigurationCheck {
                     + " (node at " + node + ") has no contract at that address: it names another "
                     + "chain's Master or is mistyped");
             }
+            requireMaster(master, chainId, gateway);
             checkDirectory(config.domain(), gateway);
         } catch (ChainException e) {
             if (!e.isUnreachable()) {
@@ -55,6 +57,32 @@ final class ConfigurationCheck {
                     + "chain: {}", e.getMessage());
             }
             // Unreachable: the outbox says so and checks the chain once the node answers.
+        }
+    }
+
+    /**
+     * The contract at {@code chain.master} must answer as a Master does: it names its factory,
+     * and the factory has code. Another contract (the factory itself, a registration, a token)
+     * reverts or answers nothing.
+     */
+    private static void requireMaster(String master, long chainId, ChainGateway gateway)
+        throws ConfigException, ChainException {
+        String factory;
+        try {
+            factory = gateway.read("asking the Master for its factory",
+                gateway.master().factory());
+        } catch (ChainException e) {
+            if (e.isUnreachable()) {
+                throw e;
+            }
+            factory = null;
+        }
+        boolean named = factory != null && factory.matches("0x[0-9a-fA-F]{40}")
+            && new BigInteger(factory.substring(2), 16).signum() != 0;
+        if (!named || !gateway.hasCode(factory)) {
+            throw new ConfigException("chain.master is " + master + ", but the contract there on "
+                + "chain " + chainId + " is not a registered-mail Master (it names no factory): "
+                + "give the \"master\" address of the deployment file 'regmail deploy' wrote");
         }
     }
 

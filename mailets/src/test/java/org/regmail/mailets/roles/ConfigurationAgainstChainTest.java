@@ -108,6 +108,20 @@ class ConfigurationAgainstChainTest {
             .hasMessageContaining("has no contract at that address");
     }
 
+    /** The factory's address, for one: code there, but not a Master's. */
+    @Test
+    void shouldStopJamesAtStartWhenTheMasterAddressHoldsAnotherContract() throws Exception {
+        String factory = deployment.master().factory().send();
+        Path configuration = configuration(APPROVED, CHAIN.rpcUrl(), "31337", factory,
+            "sender.example");
+
+        assertThatThrownBy(() -> start(configuration))
+            .isInstanceOf(MessagingException.class)
+            .hasMessageContaining("registered-mail.properties")
+            .hasMessageContaining("chain.master is " + factory + ", but the contract there on "
+                + "chain 31337 is not a registered-mail Master");
+    }
+
     @Test
     void shouldStartAndSayNothingWhenTheNodeIsUnreachable() throws Exception {
         // Nothing can be checked: James starts, mail flows and records wait for the node.
