@@ -92,8 +92,8 @@ public final class VerifyCommand extends ClientCommand {
                 TrailText.printRecipients(out(), trail, labels);
             });
             if (verdict.isValid()) {
-                out().println("verdict: VALID — " + verdict.confirmed()
-                    + " claims confirmed, none contradicted");
+                out().println("verdict: VALID — " + TrailText.count(verdict.confirmed(), "claim")
+                    + " confirmed, none contradicted");
                 return ExitCode.OK;
             }
             out().println("verdict: INVALID — " + verdict.mismatches() + " of "
