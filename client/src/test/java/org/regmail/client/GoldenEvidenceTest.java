@@ -291,6 +291,26 @@ class GoldenEvidenceTest {
     }
 
     @Test
+    @Order(7)
+    void shouldSayWhereATextFileStopsBeingJson() throws Exception {
+        Path text = dir.resolve("terms.txt");
+        Files.writeString(text, "Terms and conditions\n\nThe sender agrees.\n");
+        Path cut = dir.resolve("cut.json");
+        Files.writeString(cut, "{\n  \"format\": \"regmail-evidence\",\n  \"version\": 1,\n  \"x");
+
+        RegmailRunner.Result ofText = new RegmailRunner(dir.resolve("stranger"))
+            .run("verify", text.toString(), "--rpc-url", chain.anvil.rpcUrl());
+        RegmailRunner.Result ofCut = new RegmailRunner(dir.resolve("stranger"))
+            .run("verify", cut.toString(), "--rpc-url", chain.anvil.rpcUrl());
+
+        assertThat(ofText.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(ofText.error()).isEqualTo(text + " is not an evidence bundle: it is not JSON "
+            + "at line 1 column 6");
+        assertThat(ofCut.error()).isEqualTo(cut + " is not an evidence bundle: it is not JSON "
+            + "at line 4 column 5");
+    }
+
+    @Test
     @Order(8)
     void shouldSayTheNodeIsUnreachable() {
         RegmailRunner.Result result = new RegmailRunner(dir.resolve("stranger"))
