@@ -2,6 +2,7 @@ package org.regmail.client;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.regmail.core.chain.ChainException;
@@ -82,15 +83,31 @@ public abstract class ClientCommand implements Callable<Integer> {
         return Chains.web3j(url);
     }
 
-    /** The trail of a sent mail, or a negative answer when it is not on chain. */
+    /**
+     * The trail of a sent mail, or a negative answer when it is not on chain. A registration
+     * the local record saw mined but the node does not know means a reset chain or another
+     * chain's node, not a transaction never mined: that is the chain failing us.
+     */
     protected RegistrationTrail trail(Web3j web3j, String url, SentMail mail)
         throws TrailException {
         long from = mail.creationBlock() != null ? mail.creationBlock() : 0;
         requireMaster(web3j, url, mail);
-        return new TrailReader(web3j, url).read(mail.master(), mail.registration(), from)
-            .orElseThrow(() -> UserError.negative("registration " + mail.registration()
-                + " is not on chain " + mail.chainId() + " (state " + mail.state()
-                + "): its transaction was never mined"));
+        Optional<RegistrationTrail> trail = new TrailReader(web3j, url).read(mail.master(),
+            mail.registration(), from);
+        if (trail.isPresent()) {
+            return trail.get();
+        }
+        if (mail.creationBlock() != null || mail.creationTransaction() != null) {
+            throw UserError.chain("the node at " + url + " does not know registration "
+                + mail.registration() + ", mined"
+                + (mail.creationBlock() != null ? " in block " + mail.creationBlock() : "")
+                + (mail.creationTransaction() != null ? " by transaction "
+                    + mail.creationTransaction() : "") + " according to the local record: the "
+                + "chain was reset or the node is another chain's; give --rpc-url of a node of "
+                + "the chain it was sent on");
+        }
+        throw UserError.negative("registration " + mail.registration() + " is not on chain "
+            + mail.chainId() + " (state " + mail.state() + "): its transaction was never mined");
     }
 
     /**

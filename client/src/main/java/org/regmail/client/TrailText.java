@@ -65,8 +65,13 @@ public final class TrailText {
     }
 
     /** "1 recipient", "3 recipients". */
-    public static String count(int n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
+    public static String count(long n, String noun) {
+        return count(n, noun, noun + "s");
+    }
+
+    /** "1 address", "3 addresses": for nouns that do not just take an s. */
+    public static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /** Each recipient and its statuses. */

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.regmail.client.testing.GoldenChain;
 import org.regmail.client.testing.Mails;
 import org.regmail.client.testing.RegmailRunner;
+import org.regmail.contracts.devchain.Anvil;
+import org.web3j.protocol.core.DefaultBlockParameter;
 
 /**
  * {@code regmail verify} on the golden bundles of {@code src/test/resources/evidence}, against
@@ -151,6 +154,10 @@ class GoldenEvidenceTest {
         ObjectNode shiftedLog = bundle.deepCopy();
         event(shiftedLog, "READ", 0).put("logIndex", 1);
         write("shifted-log-index.json", shiftedLog);
+
+        ObjectNode forgedBlockHash = bundle.deepCopy();
+        event(forgedBlockHash, "DELIVERED", 1).put("blockHash", "0x" + "cd".repeat(32));
+        write("forged-block-hash.json", forgedBlockHash);
     }
 
     private static int index(ObjectNode bundle, String status, int recipient) {
@@ -281,6 +288,26 @@ class GoldenEvidenceTest {
         assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(result.error()).isEqualTo(notABundle + " is not an evidence bundle: "
             + "'contracts' is missing");
+    }
+
+    @Test
+    @Order(7)
+    void shouldSayWhereATextFileStopsBeingJson() throws Exception {
+        Path text = dir.resolve("terms.txt");
+        Files.writeString(text, "Terms and conditions\n\nThe sender agrees.\n");
+        Path cut = dir.resolve("cut.json");
+        Files.writeString(cut, "{\n  \"format\": \"regmail-evidence\",\n  \"version\": 1,\n  \"x");
+
+        RegmailRunner.Result ofText = new RegmailRunner(dir.resolve("stranger"))
+            .run("verify", text.toString(), "--rpc-url", chain.anvil.rpcUrl());
+        RegmailRunner.Result ofCut = new RegmailRunner(dir.resolve("stranger"))
+            .run("verify", cut.toString(), "--rpc-url", chain.anvil.rpcUrl());
+
+        assertThat(ofText.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(ofText.error()).isEqualTo(text + " is not an evidence bundle: it is not JSON "
+            + "at line 1 column 6");
+        assertThat(ofCut.error()).isEqualTo(cut + " is not an evidence bundle: it is not JSON "
+            + "at line 4 column 5");
     }
 
     @Test
@@ -456,5 +483,43 @@ class GoldenEvidenceTest {
                 + "differs: log index: bundle says 1, chain says 0")
             .doesNotContain("left out")
             .contains("verdict: INVALID — 1 of 22 claims do not hold");
+    }
+
+    @Test
+    @Order(21)
+    void shouldRefuteAForgedBlockHashWhenTheOtherBlocksMatch() {
+        RegmailRunner.Result result = verify("forged-block-hash.json");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.NEGATIVE);
+        assertThat(result.out())
+            .contains("MISMATCH  event StatusRecorded DELIVERED recipient 1 (block 12): the "
+                + "chain differs: block hash: bundle says 0x" + "cd".repeat(32) + ", chain says "
+                + "0xd174e3b1770822e3b26252d6047827e68be26c00af0cdcda8a0640ec646b7f79")
+            .contains("verdict: INVALID — 1 of 22 claims do not hold");
+    }
+
+    @Test
+    @Order(22)
+    void shouldRefuseToJudgeWhenTheNodeIsOnAnotherChainWithTheSameId() throws Exception {
+        try (Anvil other = Anvil.start()) {
+            for (int i = 0; i < 20; i++) {
+                other.mine();
+            }
+            String block8 = other.web3j().ethGetBlockByNumber(
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(8)), false).send().getBlock()
+                .getHash();
+
+            RegmailRunner.Result result = new RegmailRunner(dir.resolve("stranger"))
+                .run("verify", GOLDEN.resolve("valid.json").toString(), "--rpc-url",
+                    other.rpcUrl());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.CHAIN);
+            assertThat(result.error()).isEqualTo("the node at " + other.rpcUrl() + " is on "
+                + "another chain or fork than the bundle's: block 8 has hash " + block8
+                + " there but 0x0753217ba59d617e33edd643f632244a298acf603dcf49d767ec62a0adb4711a"
+                + " in the bundle, and none of the 7 blocks of the bundle the node has matches; "
+                + "nothing was verified; give --rpc-url of a node of the bundle's chain");
+            assertThat(result.out()).doesNotContain("MISMATCH").doesNotContain("verdict");
+        }
     }
 }

@@ -256,6 +256,33 @@ class TrailCommandsTest {
         }
 
         @Test
+        void shouldSayTheNodeDoesNotKnowAMinedRegistrationWhenTheChainWasReset()
+            throws Exception {
+            RegmailRunner other = new RegmailRunner(dir.resolve("other"));
+            chain.writeDeployment(other.home());
+            String beforeTheMail = CHAIN.anvil().snapshot();
+            SentMail lost = Mails.create(chain.deployment, other.home(), Mails.bytes32(3),
+                Mails.bytes32(4), Duration.ofDays(2));
+            CHAIN.anvil().revert(beforeTheMail);
+            for (int i = 0; i < 5; i++) {
+                CHAIN.anvil().mine();
+            }
+
+            String expected = "the node at " + CHAIN.rpcUrl() + " does not know registration "
+                + lost.registration() + ", mined in block " + lost.creationBlock() + " by "
+                + "transaction " + lost.creationTransaction() + " according to the local record: "
+                + "the chain was reset or the node is another chain's; give --rpc-url of a node "
+                + "of the chain it was sent on";
+            for (String command : List.of("status", "evidence", "withdraw")) {
+                RegmailRunner.Result result = command.equals("withdraw")
+                    ? other.run(command, "--dev-account", "4") : other.run(command);
+
+                assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.CHAIN);
+                assertThat(result.error()).as(command).isEqualTo(expected);
+            }
+        }
+
+        @Test
         void shouldRefuseToWithdrawBeforeEveryRecipientIsFinal() throws Exception {
             recordATrail();
 

@@ -43,4 +43,12 @@ class UnitsTest {
         assertThat(TrailText.count(1, "recipient")).isEqualTo("1 recipient");
         assertThat(TrailText.count(3, "recipient")).isEqualTo("3 recipients");
     }
+
+    @Test
+    void shouldCountInTheSingularForOne() {
+        assertThat(TrailText.count(1, "record")).isEqualTo("1 record");
+        assertThat(TrailText.count(3, "record")).isEqualTo("3 records");
+        assertThat(TrailText.count(1, "address", "addresses")).isEqualTo("1 address");
+        assertThat(TrailText.count(0, "address", "addresses")).isEqualTo("0 addresses");
+    }
 }

@@ -17,7 +17,8 @@ final class Ordinary {
         MailAttributes.setHeader(mail, Optional.empty());
         MailAttributes.markHandled(mail);
         RegisteredMailMetrics.increment("ordinary." + reason);
-        log.warn("mail {} for {} recipients goes on as ordinary mail, Registered-Mail header "
-            + "removed: {}", mail.getName(), mail.getRecipients().size(), detail);
+        int recipients = mail.getRecipients().size();
+        log.warn("mail {} for {} goes on as ordinary mail, Registered-Mail header removed: {}",
+            mail.getName(), recipients == 1 ? "1 recipient" : recipients + " recipients", detail);
     }
 }

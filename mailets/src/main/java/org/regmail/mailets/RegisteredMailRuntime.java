@@ -112,8 +112,9 @@ public final class RegisteredMailRuntime {
             Instant chainNow = Instant.ofEpochSecond(node.gateway().latestTimestamp());
             int expired = node.expireOverdue(chainNow);
             if (expired > 0) {
-                LOG.info("registered mail: {} recipients past their deadline, never downloaded: "
-                    + "EXPIRED queued", expired);
+                LOG.info("registered mail: {} past {} deadline, never downloaded: EXPIRED "
+                    + "queued", expired == 1 ? "1 recipient" : expired + " recipients",
+                    expired == 1 ? "its" : "their");
             }
         } catch (ChainException e) {
             LOG.debug("expiry sweep skipped, chain unreachable: {}", e.getMessage());

@@ -12,6 +12,7 @@ import org.regmail.client.ChainOptions;
 import org.regmail.client.ClientCommand;
 import org.regmail.client.EvidenceReport;
 import org.regmail.client.ExitCode;
+import org.regmail.client.TrailText;
 import org.regmail.client.UserError;
 import org.regmail.core.evidence.EvidenceBundle;
 import org.regmail.core.evidence.RegistrationTrail;
@@ -88,9 +89,10 @@ public final class EvidenceCommand extends ClientCommand {
             Path bundleFile = out != null ? out : Path.of(mail.registration() + ".evidence.json");
             PrivateFiles.write(bundleFile, bundle.toJson().getBytes(StandardCharsets.UTF_8));
             out().println("evidence of " + mail.registration() + " written to " + bundleFile
-                + " (" + bundle.events().size() + " events up to block " + bundle.exportedAtBlock()
-                + ", " + addresses.size() + " of " + mail.recipients().size()
-                + " addresses disclosed" + (eml == null ? "" : ", message embedded") + ")");
+                + " (" + TrailText.count(bundle.events().size(), "event") + " up to block "
+                + bundle.exportedAtBlock() + ", " + addresses.size() + " of "
+                + TrailText.count(mail.recipients().size(), "address", "addresses")
+                + " disclosed" + (eml == null ? "" : ", message embedded") + ")");
             if (!noHtml) {
                 Path report = html != null ? html : htmlBeside(bundleFile);
                 PrivateFiles.write(report, EvidenceReport.html(bundle,

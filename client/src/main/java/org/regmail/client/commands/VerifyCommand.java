@@ -29,8 +29,9 @@ import picocli.CommandLine.Parameters;
         + "the sender nor the mail servers: recompute the commitments from the salt (and the "
         + "message, when given or embedded), check the registration is the Master's genuine "
         + "CREATE2 clone, and compare every claimed event with the chain.",
-        "Prints a verdict per claim; exits 0 when every claim holds, 1 on any mismatch. Reads "
-        + "no local state."})
+        "Prints a verdict per claim; exits 0 when every claim holds, 1 on any mismatch, 3 "
+        + "when the node cannot judge (another chain with the same chain id, or behind the "
+        + "export block). Reads no local state."})
 public final class VerifyCommand extends ClientCommand {
     static final String DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 
@@ -91,8 +92,8 @@ public final class VerifyCommand extends ClientCommand {
                 TrailText.printRecipients(out(), trail, labels);
             });
             if (verdict.isValid()) {
-                out().println("verdict: VALID — " + verdict.confirmed()
-                    + " claims confirmed, none contradicted");
+                out().println("verdict: VALID — " + TrailText.count(verdict.confirmed(), "claim")
+                    + " confirmed, none contradicted");
                 return ExitCode.OK;
             }
             out().println("verdict: INVALID — " + verdict.mismatches() + " of "

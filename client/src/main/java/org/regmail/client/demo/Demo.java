@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 
 import org.regmail.client.ClientContext;
 import org.regmail.client.Regmail;
+import org.regmail.client.TrailText;
 import org.regmail.contracts.Status;
 import org.regmail.contracts.devchain.Anvil;
 import org.regmail.core.chain.ChainGateway;
@@ -392,8 +393,9 @@ public final class Demo {
         narrator.step("dave", "opens mail 3 over IMAP: DOWNLOADED, then READ");
         narrator.detail(privacyCheck("dave", daves, CAROL));
         List<String> subjects = dave.imapListSubjects();
-        narrator.step("dave", "his inbox lists " + subjects.size() + " mails (FETCH ENVELOPE, "
-            + "headers only); he never opens \"" + reminder.sent().subject() + "\"");
+        narrator.step("dave", "his inbox lists " + TrailText.count(subjects.size(), "mail")
+            + " (FETCH ENVELOPE, headers only); he never opens \"" + reminder.sent().subject()
+            + "\"");
 
         follower.await(List.of(
             new TrailFollower.Expected(notice, notice.index(BOB), Status.DOWNLOADED),

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.regmail.client.TrailText;
 import org.regmail.contracts.Status;
 import org.regmail.core.evidence.RecipientProgress;
 import org.regmail.core.evidence.RegistrationTrail;
@@ -94,7 +95,8 @@ final class TrailFollower implements AutoCloseable {
                 Expected first = missing.get(0);
                 throw new DemoFailure(first.status() + " for " + first.letter().label() + " "
                     + first.letter().address(first.index()) + " did not reach the chain within "
-                    + limit.toSeconds() + " s (" + missing.size() + " statuses missing"
+                    + limit.toSeconds() + " s (" + TrailText.count(missing.size(), "status",
+                        "statuses") + " missing"
                     + (lastProblem == null ? "" : "; last problem reading the chain: "
                         + lastProblem) + "); the servers' logs say why");
             }

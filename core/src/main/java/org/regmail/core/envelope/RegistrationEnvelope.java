@@ -294,7 +294,8 @@ public record RegistrationEnvelope(
         int expectedLength = FIXED_LENGTH + count;
         if (encoded.length < expectedLength) {
             throw new EnvelopeException(TRUNCATED, "envelope is " + encoded.length
-                    + " bytes, expected " + expectedLength + " for " + count + " recipients");
+                    + " bytes, expected " + expectedLength + " for " + count
+                    + (count == 1 ? " recipient" : " recipients"));
         }
         if (encoded.length > expectedLength) {
             throw new EnvelopeException(MALFORMED, "envelope has "

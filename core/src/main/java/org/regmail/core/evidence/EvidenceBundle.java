@@ -181,8 +181,10 @@ public record EvidenceBundle(long chainId, String master, String factory, String
         try {
             root = JSON.readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new EvidenceFormatException("it is not JSON ("
-                + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+            // The parser's own wording names its token types; the place is what a reader needs.
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new EvidenceFormatException("it is not JSON" + (at == null || at.getLineNr() < 1
+                ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr()));
         }
         if (root == null || !root.isObject()) {
             throw new EvidenceFormatException("it is not a JSON object");

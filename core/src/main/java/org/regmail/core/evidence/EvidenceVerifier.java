@@ -1,15 +1,18 @@
 package org.regmail.core.evidence;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.regmail.core.commitment.ContentCommitment;
 import org.regmail.core.commitment.InvalidRecipientException;
@@ -22,6 +25,7 @@ import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
@@ -33,9 +37,14 @@ import org.web3j.utils.Numeric;
  * <ol>
  *   <li>the message (when given) hashes to the content hash, and the salt turns that hash and
  *       every disclosed address into the commitments claimed;</li>
- *   <li>the node is on the bundle's chain; the Master there has the claimed factory and
- *       implementation; the registration sits at the CREATE2 address derived from owner and
- *       local ID and holds the EIP-1167 clone code of the implementation;</li>
+ *   <li>the node is on the bundle's chain: the chain ID, and at least one block the bundle's
+ *       events name (the registration's creation block first) has the bundle's hash at the
+ *       node; when none does, the node follows another chain with the same ID (a reset dev
+ *       chain, a fork) and nothing is judged ({@link TrailException}), while one differing
+ *       hash beside a matching one is a false claim, a mismatch of its event; the Master there
+ *       has the claimed factory and implementation; the registration sits at the CREATE2
+ *       address derived from owner and local ID and holds the EIP-1167 clone code of the
+ *       implementation;</li>
  *   <li>the Master's RegistrationCreated event carries the claimed owner, terms and
  *       commitments;</li>
  *   <li>every claimed event exists at its transaction and log index (a false one of the two is
@@ -61,7 +70,8 @@ public final class EvidenceVerifier {
      * Verifies the bundle.
      *
      * @param message the message to check instead of the one embedded, or null
-     * @throws TrailException when the node cannot be reached (no verdict is possible)
+     * @throws TrailException when the node cannot be reached, follows another chain than the
+     *     bundle's or has not reached its export block (no verdict is possible)
      */
     public Verdict verify(EvidenceBundle bundle, byte[] message) throws TrailException {
         List<Claim> claims = new ArrayList<>();
@@ -77,10 +87,11 @@ public final class EvidenceVerifier {
         }
         claims.add(new Claim(Outcome.CONFIRMED, "chain", "the node is on chain " + chainId));
 
+        TrailReader reader = new TrailReader(web3j, rpcUrl);
+        requireBundleChain(bundle, reader);
         checkDeployment(bundle, claims);
         checkCode(bundle, claims);
 
-        TrailReader reader = new TrailReader(web3j, rpcUrl);
         requireExportBlock(bundle, reader);
         long from = bundle.events().stream()
             .mapToLong(TrailEvent::blockNumber).min().orElse(0);
@@ -217,6 +228,54 @@ public final class EvidenceVerifier {
                 + "carries the claimed owner, terms and commitments")
             : new Claim(Outcome.MISMATCH, "creation", "the RegistrationCreated event differs: "
                 + String.join("; ", differences)));
+    }
+
+    /**
+     * Refuses a node that follows another chain with the same chain ID (a reset dev chain, a
+     * fork): there every claim would fail and a genuine bundle would read as forged. The node
+     * is taken to be on another chain when, of the blocks the bundle's events name and the
+     * node has, not one has the bundle's hash there. One block whose hash differs while
+     * another matches is a false claim about that block, judged with its event.
+     */
+    private void requireBundleChain(EvidenceBundle bundle, TrailReader reader)
+        throws TrailException {
+        long latest = reader.block(DefaultBlockParameterName.LATEST).getNumber().longValueExact();
+        Map<Long, String> named = new TreeMap<>();
+        bundle.events().stream()
+            .filter(e -> TrailEvent.REGISTRATION_CREATED.equals(e.event()))
+            .forEach(e -> named.putIfAbsent(e.blockNumber(), e.blockHash()));
+        Map<Long, String> others = new TreeMap<>();
+        bundle.events().forEach(e -> others.putIfAbsent(e.blockNumber(), e.blockHash()));
+        others.forEach(named::putIfAbsent);
+
+        // Limitation: a bundle whose every block hash is false, on the right chain, is refused
+        // as another chain's rather than refuted: the node cannot tell the two apart.
+        long first = -1;
+        String firstHere = null;
+        int compared = 0;
+        for (Map.Entry<Long, String> block : named.entrySet()) {
+            if (block.getKey() > latest) {
+                continue;
+            }
+            String here = reader.block(DefaultBlockParameter.valueOf(
+                BigInteger.valueOf(block.getKey()))).getHash();
+            if (block.getValue().equalsIgnoreCase(here)) {
+                return;
+            }
+            if (compared++ == 0) {
+                first = block.getKey();
+                firstHere = here;
+            }
+        }
+        if (compared == 0) {
+            return;
+        }
+        throw new TrailException("the node at " + rpcUrl + " is on another chain or fork than "
+            + "the bundle's: block " + first + " has hash " + firstHere + " there but "
+            + named.get(first) + " in the bundle"
+            + (compared == 1 ? ", the only block of the bundle the node has"
+                : ", and none of the " + compared + " blocks of the bundle the node has matches")
+            + "; nothing was verified; give --rpc-url of a node of the bundle's chain", false);
     }
 
     /**

@@ -299,12 +299,15 @@ public final class OutboxPublisher implements AutoCloseable {
                 + " node", what);
             return;
         }
-        LOG.warn("{}; the node has forgotten transactions this server saw mined or sent: its {}"
-            + " unsettled outbox transactions (nonces {} to {}) are given up, their {} records "
+        BigInteger first = unsettled.get(0).nonce();
+        String givenUp = unsettled.size() == 1
+            ? "its unsettled outbox transaction (nonce " + first + ") is given up, its "
+            : "its " + unsettled.size() + " unsettled outbox transactions (nonces " + first
+                + " to " + unsettled.get(unsettled.size() - 1).nonce() + ") are given up, their ";
+        LOG.warn("{}; the node has forgotten transactions this server saw mined or sent: {}{} "
             + "queued again and new transactions take their nonces from the node; records of "
             + "registrations the chain no longer holds are refused by the contracts once and "
-            + "dropped", what, unsettled.size(), unsettled.get(0).nonce(),
-            unsettled.get(unsettled.size() - 1).nonce(), records);
+            + "dropped", what, givenUp, count(records, "record"));
     }
 
     private void handleMissingReceipt(SentTransaction sent) throws ChainException {
@@ -389,15 +392,15 @@ public final class OutboxPublisher implements AutoCloseable {
             // The whole batch is refused for now (e.g. this server's approval was revoked):
             // keep the records, try again later, say why.
             store.delay(ids, Instant.now().plus(MAX_BACKOFF), e.getMessage());
-            LOG.warn("outbox batch of {} records refused by the contracts, retrying in {} s: {}",
-                ids.size(), MAX_BACKOFF.toSeconds(), e.getMessage());
+            LOG.warn("outbox batch of {} refused by the contracts, retrying in {} s: {}",
+                count(ids.size(), "record"), MAX_BACKOFF.toSeconds(), e.getMessage());
             return false;
         }
         store.markSent(ids,
             new SentTransaction(signed.hash(), signed.nonce(), signed.raw(), Instant.now()));
         lastBroadcast.put(signed.hash(), Instant.now());
         gateway.broadcast(signed);
-        LOG.debug("outbox sent {} records in tx {}", ids.size(), signed.hash());
+        LOG.debug("outbox sent {} in tx {}", count(ids.size(), "record"), signed.hash());
         return true;
     }
 
@@ -407,8 +410,9 @@ public final class OutboxPublisher implements AutoCloseable {
             store.requeue(sent.hash(), Instant.now().plus(MAX_BACKOFF),
                 "transaction " + sent.hash() + " reverted");
             forget(sent.hash());
-            LOG.warn("outbox transaction {} reverted as a whole ({}); its {} records are queued "
-                + "again", sent.hash(), gateway.explainFailure(receipt), entries.size());
+            LOG.warn("outbox transaction {} reverted as a whole ({}); its {} {} queued again",
+                sent.hash(), gateway.explainFailure(receipt), count(entries.size(), "record"),
+                entries.size() == 1 ? "is" : "are");
             return;
         }
         Map<String, BigInteger> recorded = new HashMap<>();
@@ -488,9 +492,9 @@ public final class OutboxPublisher implements AutoCloseable {
         store.addToLedger(ledger, byOwner);
         store.forgetTransaction(sent.hash());
         forget(sent.hash());
-        LOG.info("outbox tx {} settled: {} records landed, gas {} at {} wei costs {} wei, "
-            + "reimbursed {} wei", sent.hash(), landed, receipt.getGasUsed(), price, ledger.cost(),
-            reimbursed);
+        LOG.info("outbox tx {} settled: {} landed, gas {} at {} wei costs {} wei, "
+            + "reimbursed {} wei", sent.hash(), count(landed, "record"), receipt.getGasUsed(),
+            price, ledger.cost(), reimbursed);
     }
 
     /** Drops what this publisher keeps in memory about a transaction it no longer watches. */
@@ -519,5 +523,10 @@ public final class OutboxPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
             scheduler.shutdownNow();
         }
+    }
+
+    /** "1 record", "3 records". */
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

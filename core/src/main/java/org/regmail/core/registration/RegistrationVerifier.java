@@ -110,7 +110,8 @@ public final class RegistrationVerifier {
             if (index >= info.recipientCount()) {
                 throw new RegistrationRefused(RegistrationRefused.Reason.INDEX_OUT_OF_RANGE,
                     "recipient index " + index + " but the registration has "
-                        + info.recipientCount() + " recipients");
+                        + info.recipientCount()
+                        + (info.recipientCount() == 1 ? " recipient" : " recipients"));
             }
         }
 

@@ -469,8 +469,8 @@ public final class ServerNode implements AutoCloseable {
                 store.defer(new DeferredCheck(0, DeferredCheck.Kind.REJECTION, headerValue,
                     contentHash, rejectedRecipients, rejectedRecipients, Instant.now()));
             }
-            LOG.warn("registered mail for {} recipients delivered; its check waits for the chain "
-                + "({})", localRecipients.size(), e.getMessage());
+            LOG.warn("registered mail for {} delivered; its check waits for the chain ({})",
+                count(localRecipients.size(), "recipient"), e.getMessage());
             return new Delivery(List.of(), List.of(), true);
         }
     }
@@ -741,5 +741,10 @@ public final class ServerNode implements AutoCloseable {
         publisher.close();
         gateway.close();
         store.close();
+    }
+
+    /** "1 recipient", "3 recipients". */
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }
