@@ -73,7 +73,7 @@ class GoldenEvidenceTest {
     void regenerateTheGoldenBundles() throws Exception {
         Path valid = GOLDEN.resolve("valid.json");
         RegmailRunner.Result exported = new RegmailRunner(dir.resolve("sender"))
-            .run("evidence", "--embed-eml", "--no-html", "-o", valid.toString());
+            .run("evidence", "--embed-eml", "--no-html", "--force", "-o", valid.toString());
         assertThat(exported.exitCode()).as(exported.toString()).isZero();
         // Bundles are checked in: drop the owner-only mode the client gives them.
         Files.setPosixFilePermissions(valid,

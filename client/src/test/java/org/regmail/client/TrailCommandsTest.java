@@ -152,6 +152,31 @@ class TrailCommandsTest {
             .contains("verdict: VALID");
     }
 
+    /** A bundle, perhaps with the message embedded, is proof: never replaced unasked. */
+    @Test
+    void shouldReplaceAnExistingBundleOnlyWithForceAndCreateNoDirectory() throws Exception {
+        recordATrail();
+        Path bundleFile = dir.resolve("evidence.json");
+        assertThat(regmail.run("evidence", "-o", bundleFile.toString(), "--embed-eml")
+            .exitCode()).isZero();
+        byte[] withMessage = Files.readAllBytes(bundleFile);
+
+        RegmailRunner.Result again = regmail.run("evidence", "-o", bundleFile.toString());
+        RegmailRunner.Result nowhere = regmail.run("evidence", "-o",
+            dir.resolve("missing/evidence.json").toString());
+        RegmailRunner.Result forced = regmail.run("evidence", "-o", bundleFile.toString(),
+            "--force");
+
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains(bundleFile + " exists; give --force to replace it");
+        assertThat(nowhere.exitCode()).isEqualTo(2);
+        assertThat(nowhere.err()).contains("there is no directory " + dir.resolve("missing"));
+        assertThat(dir.resolve("missing")).doesNotExist();
+        assertThat(forced.exitCode()).as(forced.toString()).isZero();
+        assertThat(EvidenceBundle.fromJson(withMessage).eml()).isNotNull();
+        assertThat(EvidenceBundle.fromJson(Files.readAllBytes(bundleFile)).eml()).isNull();
+    }
+
     @Test
     void shouldWithdrawTheEscrowOnceEveryRecipientIsFinal() throws Exception {
         recordATrail();

@@ -1,6 +1,7 @@
 package org.regmail.client.commands;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,6 +62,9 @@ public final class EvidenceCommand extends ClientCommand {
     @Option(names = "--embed-eml", description = "Embed the original message (base64).")
     boolean embedEml;
 
+    @Option(names = "--force", description = "Replace a bundle or report that exists.")
+    boolean force;
+
     @Option(names = "--redact", paramLabel = "ADDRESS|all", split = ",",
         description = "Withhold these recipients' addresses ('all' for every one); their "
             + "commitments stay. Default: disclose all.")
@@ -72,6 +76,12 @@ public final class EvidenceCommand extends ClientCommand {
     @Override
     public Integer call() throws Exception {
         SentMail mail = sentMail(registration);
+        Path bundleFile = out != null ? out : Path.of(mail.registration() + ".evidence.json");
+        Path report = noHtml ? null : html != null ? html : htmlBeside(bundleFile);
+        requireWritable(bundleFile);
+        if (report != null) {
+            requireWritable(report);
+        }
         Map<Integer, String> addresses = disclosed(mail);
         byte[] eml = null;
         if (embedEml) {
@@ -86,15 +96,13 @@ public final class EvidenceCommand extends ClientCommand {
                 callAddress(web3j, mail.master(), "factory"),
                 callAddress(web3j, mail.master(), "implementation"), trail, mail.saltBytes(),
                 Numeric.hexStringToByteArray(mail.contentHash()), addresses, eml);
-            Path bundleFile = out != null ? out : Path.of(mail.registration() + ".evidence.json");
             PrivateFiles.write(bundleFile, bundle.toJson().getBytes(StandardCharsets.UTF_8));
             out().println("evidence of " + mail.registration() + " written to " + bundleFile
                 + " (" + TrailText.count(bundle.events().size(), "event") + " up to block "
                 + bundle.exportedAtBlock() + ", " + addresses.size() + " of "
                 + TrailText.count(mail.recipients().size(), "address", "addresses")
                 + " disclosed" + (eml == null ? "" : ", message embedded") + ")");
-            if (!noHtml) {
-                Path report = html != null ? html : htmlBeside(bundleFile);
+            if (report != null) {
                 PrivateFiles.write(report, EvidenceReport.html(bundle,
                     bundleFile.getFileName().toString()).getBytes(StandardCharsets.UTF_8));
                 out().println("report written to " + report);
@@ -102,6 +110,22 @@ public final class EvidenceCommand extends ClientCommand {
             return ExitCode.OK;
         } finally {
             web3j.shutdown();
+        }
+    }
+
+    /**
+     * A bundle is proof someone may rely on: an existing one (perhaps with the message
+     * embedded) is replaced only when asked, and a mistyped directory is not created.
+     */
+    private void requireWritable(Path file) throws UserError {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw UserError.usage("there is no directory " + parent + " to write " + file
+                + " in; create it or name another file (nothing written)");
+        }
+        if (Files.exists(file) && !force) {
+            throw UserError.usage(file + " exists; give --force to replace it, or -o / --html "
+                + "to write another file (nothing written)");
         }
     }
 
