@@ -182,6 +182,34 @@ class SendCommandTest {
             .isEqualTo(mail.contentHash());
     }
 
+    /** The same .eml twice is two escrows and two copies for bob: it takes --again. */
+    @Test
+    void shouldRefuseToRegisterTheSameMessageTwiceWithoutAgain() throws Exception {
+        Path eml = files.resolve("once.eml");
+        Files.writeString(eml, String.join("\n",
+            "From: alice@sender.example",
+            "To: bob@recipient.example",
+            "Subject: Once",
+            "Message-ID: <once-only@sender.example>",
+            "",
+            "Sent by a script that may run twice.",
+            ""), US_ASCII);
+        RegmailRunner.Result first = send("--eml", eml.toString());
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        String registration = new SentMailStore(regmail.home()).latest().orElseThrow()
+            .registration();
+
+        RegmailRunner.Result twice = send("--eml", eml.toString());
+        RegmailRunner.Result again = send("--eml", eml.toString(), "--again");
+
+        assertThat(twice.exitCode()).isEqualTo(2);
+        assertThat(twice.err()).contains("Message-ID <once-only@sender.example>) was "
+            + "registered already, as " + registration, "--again", "(nothing registered)");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(new SentMailStore(regmail.home()).list()).hasSize(2);
+        assertThat(smtp.getReceivedMessages()).hasSize(2);
+    }
+
     @Test
     void shouldResubmitAMailWhoseSubmissionFailed() throws Exception {
         RegmailRunner.Result first = send("--from", "alice@sender.example", "--to",

@@ -157,6 +157,11 @@ public final class SendCommand extends ClientCommand {
         description = "Show the plan and the estimate; create nothing, submit nothing.")
     boolean dryRun;
 
+    @Option(names = "--again",
+        description = "Register a message (an --eml) whose Message-ID this client registered "
+            + "before, a second time.")
+    boolean again;
+
     @Option(names = "--resubmit", paramLabel = "REGISTRATION",
         description = "Submit again a registered mail whose registration is on chain but whose "
             + "SMTP submission failed.")
@@ -181,6 +186,9 @@ public final class SendCommand extends ClientCommand {
         RegistrationTerms.checkTimeout(wait);
         SecureRandom random = new SecureRandom();
         Prepared prepared = eml != null ? fromEml(random) : compose(random);
+        if (!again) {
+            refuseRegisteredBefore(prepared.messageId());
+        }
         String senderDomain = serverDomain != null ? serverDomain.toLowerCase(Locale.ROOT)
             : prepared.from().substring(prepared.from().lastIndexOf('@') + 1);
 
@@ -309,6 +317,26 @@ public final class SendCommand extends ClientCommand {
                 + " and SUBMITTED is not on chain yet; its server may still be recording it");
         }
         return waiting;
+    }
+
+    /**
+     * The same message twice is two registrations, two escrows and two copies in the
+     * recipients' mailboxes: most likely a mistake (a script run again), so it takes --again.
+     */
+    private void refuseRegisteredBefore(String messageId) throws IOException, UserError {
+        if (messageId == null) {
+            return;
+        }
+        for (SentMail earlier : store().list()) {
+            if (messageId.equals(earlier.messageId()) && earlier.creationBlock() != null) {
+                throw UserError.usage("this message (Message-ID " + messageId + ") was "
+                    + "registered already, as " + earlier.registration() + " in block "
+                    + earlier.creationBlock() + "; 'regmail send --resubmit "
+                    + earlier.registration() + "' submits that registration again if its "
+                    + "submission failed, --again registers the message a second time "
+                    + "(nothing registered)");
+            }
+        }
     }
 
     private static void requireLogin(SmtpSubmission.Settings smtp) {
