@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +22,6 @@ import org.regmail.contracts.generated.EmailRegistrationMaster;
 import org.regmail.core.chain.ChainGateway;
 import org.regmail.core.chain.ChainSettings;
 import org.regmail.core.config.ConfigException;
-import org.regmail.core.keys.KeystoreCredentials;
 import org.regmail.core.sending.CreatedRegistration;
 import org.regmail.core.sending.LocalIds;
 import org.regmail.core.sending.RegistrationCreator;
@@ -31,6 +29,7 @@ import org.regmail.core.sending.RegistrationPlan;
 import org.regmail.core.sending.RegistrationTerms;
 import org.regmail.core.server.ServerNode;
 import org.regmail.mailets.RegisteredMailRuntime;
+import org.regmail.mailets.testing.ServerSettingsFiles;
 import org.regmail.mailets.testing.JamesTestServer;
 import org.regmail.mailets.testing.MailClients;
 import org.slf4j.Logger;
@@ -197,27 +196,14 @@ final class MailNetwork implements AutoCloseable {
 
     /** registered-mail.properties of one server, with its own keystore and store. */
     private String properties(Credentials account, String domain) throws IOException {
-        Path dir = Files.createDirectories(directory.resolve(domain));
-        Path keystore;
         try {
-            keystore = KeystoreCredentials.create(account.getEcKeyPair(), PASSWORD, dir);
+            return ServerSettingsFiles.write(directory.resolve(domain), anvil.rpcUrl(),
+                Anvil.CHAIN_ID, masterAddress(), account, domain, PASSWORD);
+        } catch (IOException e) {
+            throw e;
         } catch (Exception e) {
             throw new IOException("cannot write the keystore of " + domain, e);
         }
-        Path password = dir.resolve("password");
-        Files.writeString(password, PASSWORD + "\n");
-        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
-        return String.join("\n",
-            "chain.rpc-url=" + anvil.rpcUrl(),
-            "chain.id=" + Anvil.CHAIN_ID,
-            "chain.master=" + masterAddress(),
-            "server.domain=" + domain,
-            "server.keystore=" + keystore,
-            "server.password-file=" + password,
-            "outbox.batch-size=20",
-            "outbox.interval-ms=200",
-            "store.path=" + dir.resolve("store"),
-            "");
     }
 
     // ------------------------------------------------------------------ sending

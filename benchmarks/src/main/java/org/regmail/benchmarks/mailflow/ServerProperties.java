@@ -2,12 +2,11 @@ package org.regmail.benchmarks.mailflow;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import org.regmail.benchmarks.BenchChain;
 import org.regmail.contracts.devchain.Anvil;
 import org.regmail.mailets.testing.JamesTestServer;
-import org.regmail.core.keys.KeystoreCredentials;
+import org.regmail.mailets.testing.ServerSettingsFiles;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -23,22 +22,9 @@ final class ServerProperties {
     /** Writes the files into {@code dir} and returns the properties' text. */
     static String write(Path dir, BenchChain chain, Credentials server, String domain,
                         int batchSize, int intervalMillis) throws Exception {
-        Files.createDirectories(dir);
-        Path keystore = KeystoreCredentials.create(server.getEcKeyPair(), PASSWORD, dir);
-        Path password = dir.resolve("password");
-        Files.writeString(password, PASSWORD + "\n");
-        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
-        String text = String.join("\n",
-            "chain.rpc-url=" + chain.anvil().rpcUrl(),
-            "chain.id=" + Anvil.CHAIN_ID,
-            "chain.master=" + chain.deployment().master().getContractAddress(),
-            "server.domain=" + domain,
-            "server.keystore=" + keystore,
-            "server.password-file=" + password,
-            "outbox.batch-size=" + batchSize,
-            "outbox.interval-ms=" + intervalMillis,
-            "store.path=" + dir.resolve("store"),
-            "");
+        String text = ServerSettingsFiles.write(dir, chain.anvil().rpcUrl(), Anvil.CHAIN_ID,
+            chain.deployment().master().getContractAddress(), server, domain, PASSWORD,
+            batchSize, intervalMillis);
         Files.writeString(file(dir), text);
         return text;
     }

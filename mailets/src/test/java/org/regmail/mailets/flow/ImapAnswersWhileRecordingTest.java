@@ -9,9 +9,7 @@ import java.lang.management.ThreadInfo;
 import java.math.BigInteger;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -49,13 +47,13 @@ import org.regmail.contracts.generated.EmailRegistration;
 import org.regmail.contracts.testing.AnvilExtension;
 import org.regmail.core.chain.ChainGateway;
 import org.regmail.core.chain.ChainSettings;
-import org.regmail.core.keys.KeystoreCredentials;
 import org.regmail.core.sending.CreatedRegistration;
 import org.regmail.core.sending.LocalIds;
 import org.regmail.core.sending.RegistrationCreator;
 import org.regmail.core.sending.RegistrationPlan;
 import org.regmail.core.sending.RegistrationTerms;
 import org.regmail.mailets.RegisteredMailRuntime;
+import org.regmail.mailets.testing.ServerSettingsFiles;
 import org.regmail.mailets.testing.JamesTestServer;
 import org.regmail.mailets.testing.MailClients;
 import org.web3j.crypto.Credentials;
@@ -354,22 +352,8 @@ class ImapAnswersWhileRecordingTest {
     }
 
     static String properties(Credentials server, String domain, String name) throws Exception {
-        Path dir = Files.createDirectories(keys.resolve(name));
-        Path keystore = KeystoreCredentials.create(server.getEcKeyPair(), PASSWORD, dir);
-        Path password = dir.resolve("password");
-        Files.writeString(password, PASSWORD + "\n");
-        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
-        return String.join("\n",
-            "chain.rpc-url=" + CHAIN.rpcUrl(),
-            "chain.id=" + Anvil.CHAIN_ID,
-            "chain.master=" + deployment.master().getContractAddress(),
-            "server.domain=" + domain,
-            "server.keystore=" + keystore,
-            "server.password-file=" + password,
-            "outbox.batch-size=20",
-            "outbox.interval-ms=200",
-            "store.path=" + dir.resolve("store"),
-            "");
+        return ServerSettingsFiles.write(keys.resolve(name), CHAIN.rpcUrl(), Anvil.CHAIN_ID,
+            deployment.master().getContractAddress(), server, domain, PASSWORD);
     }
 
     static void send(String recipient, String name, int bodyLines) throws Exception {
