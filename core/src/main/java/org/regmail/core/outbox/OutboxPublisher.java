@@ -81,6 +81,16 @@ public final class OutboxPublisher implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Map<String, Instant> lastBroadcast = new HashMap<>();
     private final java.util.Set<String> stuckAtCap = new java.util.HashSet<>();
+    /**
+     * The earlier versions of a replaced transaction (same nonce, lower fees), by the hash of
+     * the latest: one of them may be mined after all, in the moment between the check of its
+     * receipt and the broadcast of its replacement, which the node then refuses.
+     *
+     * <p>Limitation: kept in memory only. A server restarted in that moment takes the mined
+     * earlier version for dropped: its records are sent again (refused as already recorded, one
+     * transaction's gas spent for nothing) and the ledger misses the mined one.
+     */
+    private final Map<String, List<SentTransaction>> earlierVersions = new HashMap<>();
     private Duration replaceAfter = DEFAULT_REPLACE_AFTER;
     private Duration rebroadcastAfter = DEFAULT_REBROADCAST_AFTER;
     private int consecutiveFailures;
@@ -322,8 +332,19 @@ public final class OutboxPublisher implements AutoCloseable {
             && !gateway.isKnown(sent.hash())) {
             // The nonce was used by another transaction and the node knows nothing of this one
             // (a node can count a mined nonce before it serves the receipt, so both are asked):
-            // it was dropped or replaced. Its records go back in the queue; on chain they are
-            // idempotent.
+            // it was dropped or replaced. If the transaction it replaced was mined, that one
+            // carried the records: settle it. Otherwise its records go back in the queue; on
+            // chain they are idempotent.
+            for (SentTransaction earlier : earlierVersions.getOrDefault(sent.hash(), List.of())) {
+                if (gateway.receipt(earlier.hash()).isPresent()) {
+                    store.replaceTransaction(sent.hash(), earlier);
+                    forget(sent.hash());
+                    LOG.info("outbox transaction {} was mined before its replacement {} reached "
+                        + "the node; its receipt settles the records", earlier.hash(),
+                        sent.hash());
+                    return;
+                }
+            }
             store.requeue(sent.hash(), Instant.now(),
                 "transaction " + sent.hash() + " was dropped");
             forget(sent.hash());
@@ -338,7 +359,11 @@ public final class OutboxPublisher implements AutoCloseable {
                 ChainGateway.SignedTransaction signed = replacement.get();
                 store.replaceTransaction(sent.hash(), new SentTransaction(signed.hash(),
                     signed.nonce(), signed.raw(), Instant.now()));
+                List<SentTransaction> versions =
+                    new ArrayList<>(earlierVersions.getOrDefault(sent.hash(), List.of()));
+                versions.add(sent);
                 forget(sent.hash());
+                earlierVersions.put(signed.hash(), versions);
                 lastBroadcast.put(signed.hash(), Instant.now());
                 gateway.broadcast(signed);
                 LOG.warn("outbox transaction {} pending for more than {} s: replaced by {} with "
@@ -358,12 +383,13 @@ public final class OutboxPublisher implements AutoCloseable {
         }
     }
 
-    /** Sends one batch; false when there was nothing to send or the batch was refused. */
+    /** A batch's order: by registration, then recipient, then status. */
     private static final Comparator<OutboxEntry> BATCH_ORDER = Comparator
         .comparing((OutboxEntry entry) -> entry.request().salt(), Arrays::compareUnsigned)
         .thenComparingInt(entry -> entry.request().recipientIndex())
         .thenComparing(entry -> entry.request().status().value());
 
+    /** Sends one batch; false when there was nothing to send or the batch was refused. */
     private boolean sendNextBatch() throws ChainException {
         List<OutboxEntry> due = new ArrayList<>(store.duePending(batchSize, Instant.now()));
         if (due.isEmpty()) {
@@ -501,6 +527,7 @@ public final class OutboxPublisher implements AutoCloseable {
     private void forget(String transactionHash) {
         lastBroadcast.remove(transactionHash);
         stuckAtCap.remove(transactionHash);
+        earlierVersions.remove(transactionHash);
     }
 
     /** Transactions noted as pending with their fees at the cap (tests). */

@@ -2,9 +2,11 @@ package org.regmail.core.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,6 +25,9 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.TransactionDecoder;
 import org.web3j.crypto.transaction.type.Transaction1559;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.http.HttpService;
 
 /**
  * A transaction stuck in the pool because the base fee rose above its max fee is replaced with
@@ -82,6 +87,67 @@ class StuckTransactionTest {
                     .isLessThanOrEqualTo(ChainSettings.DEFAULT_MAX_FEE_PER_GAS);
             });
             assertThat(minedNonce()).as("one transaction landed").isEqualTo(nonceBefore + 1);
+        }
+    }
+
+    /**
+     * A pending transaction is mined in the moment between the check of its receipt and the
+     * broadcast of its replacement, which the node then refuses as using a spent nonce: the
+     * mined one settles the records, and they are not sent a second time. (Blocks are mined by
+     * hand here: the first transaction waits in the pool, and the node mines it just before
+     * the replacement arrives.)
+     */
+    @Test
+    void shouldSettleAPendingTransactionMinedJustBeforeItsReplacementReachedTheNode()
+        throws Exception {
+        CHAIN.anvil().setNextBlockBaseFee(ONE_GWEI); // whatever another test left on the chain
+        DevDeployment deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
+        deployment.registerAndApprove(SERVER, "sender.example");
+        TestRegistrations.Created created = TestRegistrations.createForBob(deployment, OWNER,
+            SERVER, CHAIN.anvil().latestTimestamp() + 3_600);
+        RecordRequest submitted = created.submitted(OWNER);
+        ChainSettings settings = ChainSettings.of(CHAIN.rpcUrl(), Anvil.CHAIN_ID,
+            deployment.master().getContractAddress());
+        long nonceBefore = minedNonce();
+        AtomicInteger broadcasts = new AtomicInteger();
+        HttpService minesBeforeTheReplacement = new HttpService(CHAIN.rpcUrl()) {
+            @Override
+            public <T extends Response> T send(Request request, Class<T> responseType)
+                throws IOException {
+                if (request.getMethod().equals("eth_sendRawTransaction")
+                    && broadcasts.incrementAndGet() == 2) {
+                    CHAIN.anvil().mine();
+                }
+                return super.send(request, responseType);
+            }
+        };
+
+        CHAIN.anvil().setAutomine(false);
+        try (H2ServerStore store = H2ServerStore.open(dir.resolve("store"));
+             ChainGateway gateway = ChainGateway.open(settings, SERVER,
+                 minesBeforeTheReplacement)) {
+            store.enqueue(submitted);
+            OutboxPublisher publisher = new OutboxPublisher(store, gateway, 50,
+                Duration.ofMillis(50)).replaceAfter(Duration.ZERO);
+            publisher.runOnce();
+            String pending = store.unsettledTransactions().get(0).hash();
+            for (int cycle = 0; cycle < 10
+                && store.countByState().get(OutboxEntry.State.CONFIRMED) < 1; cycle++) {
+                publisher.runOnce();
+            }
+            CHAIN.anvil().mine(); // whatever was sent again lands now
+            for (int cycle = 0; cycle < 10 && !store.unsettledTransactions().isEmpty(); cycle++) {
+                publisher.runOnce();
+            }
+
+            assertThat(broadcasts.get()).as("the replacement was broadcast").isGreaterThan(1);
+            assertThat(store.entry(submitted.key()).orElseThrow().state())
+                .isEqualTo(OutboxEntry.State.CONFIRMED);
+            assertThat(store.ledger()).singleElement()
+                .satisfies(entry -> assertThat(entry.transactionHash()).isEqualTo(pending));
+            assertThat(minedNonce()).as("no second transaction").isEqualTo(nonceBefore + 1);
+        } finally {
+            CHAIN.anvil().setAutomine(true);
         }
     }
 
