@@ -162,6 +162,10 @@ class ForgottenTransactionsTest {
                 refused -> null).get(); // refused on chain, but it takes the nonce
             assertThat(newChain.web3j().ethGetTransactionCount(SERVER.getAddress(),
                 DefaultBlockParameterName.LATEST).send().getTransactionCount()).isEqualTo(2);
+            // Fees of their own on the new chain: the records sent again at the same nonce with
+            // the old fees would be the old transaction byte for byte, and carry its hash.
+            newChain.setNextBlockBaseFee(java.math.BigInteger.valueOf(7_000_000_000L));
+            newChain.mine();
             ChainSettings settings = ChainSettings.of(newChain.rpcUrl(), Anvil.CHAIN_ID,
                 masterAddress);
 
