@@ -48,13 +48,9 @@ class StuckTransactionTest {
 
     @Test
     void shouldReplaceTransactionStuckInThePoolWithHigherFeesWithinTheCap() throws Exception {
-        DevDeployment deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
-        deployment.registerAndApprove(SERVER, "sender.example");
-        TestRegistrations.Created created = TestRegistrations.createForBob(deployment, OWNER,
-            SERVER, CHAIN.anvil().latestTimestamp() + 3_600);
-        RecordRequest submitted = created.submitted(OWNER);
-        ChainSettings settings = ChainSettings.of(CHAIN.rpcUrl(), Anvil.CHAIN_ID,
-            deployment.master().getContractAddress());
+        Setup setup = deployWithOneRecord();
+        RecordRequest submitted = setup.submitted();
+        ChainSettings settings = setup.settings();
         long nonceBefore = minedNonce();
 
         try (H2ServerStore store = H2ServerStore.open(dir.resolve("store"));
@@ -101,13 +97,9 @@ class StuckTransactionTest {
     void shouldSettleAPendingTransactionMinedJustBeforeItsReplacementReachedTheNode()
         throws Exception {
         CHAIN.anvil().setNextBlockBaseFee(ONE_GWEI); // whatever another test left on the chain
-        DevDeployment deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
-        deployment.registerAndApprove(SERVER, "sender.example");
-        TestRegistrations.Created created = TestRegistrations.createForBob(deployment, OWNER,
-            SERVER, CHAIN.anvil().latestTimestamp() + 3_600);
-        RecordRequest submitted = created.submitted(OWNER);
-        ChainSettings settings = ChainSettings.of(CHAIN.rpcUrl(), Anvil.CHAIN_ID,
-            deployment.master().getContractAddress());
+        Setup setup = deployWithOneRecord();
+        RecordRequest submitted = setup.submitted();
+        ChainSettings settings = setup.settings();
         long nonceBefore = minedNonce();
         AtomicInteger broadcasts = new AtomicInteger();
         HttpService minesBeforeTheReplacement = new HttpService(CHAIN.rpcUrl()) {
@@ -158,14 +150,11 @@ class StuckTransactionTest {
     @Test
     void shouldForgetTransactionWaitingAtTheFeeCapOnceItLands() throws Exception {
         CHAIN.anvil().setNextBlockBaseFee(ONE_GWEI); // whatever another test left on the chain
-        DevDeployment deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
-        deployment.registerAndApprove(SERVER, "sender.example");
-        TestRegistrations.Created created = TestRegistrations.createForBob(deployment, OWNER,
-            SERVER, CHAIN.anvil().latestTimestamp() + 3_600);
-        RecordRequest submitted = created.submitted(OWNER);
+        Setup setup = deployWithOneRecord();
+        RecordRequest submitted = setup.submitted();
         BigInteger cap = BASE_FEE.shiftRight(1);
         ChainSettings capped = new ChainSettings(CHAIN.rpcUrl(), Anvil.CHAIN_ID,
-            deployment.master().getContractAddress(), cap,
+            setup.master(), cap,
             ChainSettings.DEFAULT_PRIORITY_FEE_PER_GAS, Duration.ofMillis(10), 1);
 
         try (H2ServerStore store = H2ServerStore.open(dir.resolve("store"));
@@ -193,6 +182,21 @@ class StuckTransactionTest {
                 .isEqualTo(OutboxEntry.State.CONFIRMED);
             assertThat(publisher.transactionsWaitingAtFeeCap()).isZero();
         }
+    }
+
+    /** A fresh deployment with the server approved, and SUBMITTED of a new registration. */
+    record Setup(String master, RecordRequest submitted) {
+        ChainSettings settings() {
+            return ChainSettings.of(CHAIN.rpcUrl(), Anvil.CHAIN_ID, master);
+        }
+    }
+
+    static Setup deployWithOneRecord() throws Exception {
+        DevDeployment deployment = DevDeployment.deploy(CHAIN.web3j(), Anvil.devAccount(0));
+        deployment.registerAndApprove(SERVER, "sender.example");
+        TestRegistrations.Created created = TestRegistrations.createForBob(deployment, OWNER,
+            SERVER, CHAIN.anvil().latestTimestamp() + 3_600);
+        return new Setup(deployment.master().getContractAddress(), created.submitted(OWNER));
     }
 
     static long minedNonce() throws Exception {
